@@ -1,0 +1,216 @@
+#include "core/config.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace reel::core {
+namespace {
+
+using slot = std::variant<bool*, std::int64_t*, std::string*, std::vector<std::string>*>;
+
+constexpr std::int64_t big = std::int64_t{1} << 40;
+
+// The schema. Adding a key: a row here, a member in config, a case in slot_of, a line in
+// config/reeld.toml (tests/core/config_test.cpp checks that the file and this table agree).
+constexpr std::array<config_key, 18> keys{{
+    {"api.listen", "REEL_API_LISTEN", "REEL_LISTEN", "--listen", config_type::listen_address,
+     "address and port to listen on; loopback only"},
+    {"api.allowed_origins", "REEL_API_ALLOWED_ORIGINS", "", "--allow-origin",
+     config_type::string_list, "browser origins allowed to call the API (exact match)"},
+    {"api.max_json_body", "REEL_API_MAX_JSON_BODY", "", "", config_type::integer,
+     "largest JSON request body in bytes; larger gets 413", 1024, big},
+    {"api.max_media_body", "REEL_API_MAX_MEDIA_BODY", "", "", config_type::integer,
+     "largest upload body in bytes; larger gets 413", 1024, big},
+    {"api.read_timeout_s", "REEL_API_READ_TIMEOUT_S", "", "", config_type::integer,
+     "seconds allowed to read one request (header and body)", 1, 86400},
+    {"api.write_timeout_s", "REEL_API_WRITE_TIMEOUT_S", "", "", config_type::integer,
+     "seconds allowed to write one response or WebSocket message", 1, 86400},
+    {"api.ws_auth_timeout_s", "REEL_API_WS_AUTH_TIMEOUT_S", "", "", config_type::integer,
+     "seconds a WebSocket client has to send its auth message", 1, 600},
+    {"api.ws_outbox_messages", "REEL_API_WS_OUTBOX_MESSAGES", "", "", config_type::integer,
+     "messages queued for one WebSocket client before it is closed with 1008", 16, 10000000},
+    {"api.ws_outbox_bytes", "REEL_API_WS_OUTBOX_BYTES", "", "", config_type::integer,
+     "bytes queued for one WebSocket client before it is closed with 1008", 4096, big},
+    {"api.ws_ping_interval_s", "REEL_API_WS_PING_INTERVAL_S", "", "", config_type::integer,
+     "seconds between WebSocket pings to idle clients", 1, 3600},
+    {"api.max_connections", "REEL_API_MAX_CONNECTIONS", "", "", config_type::integer,
+     "connections served at once; more wait in the listen queue", 1, 100000},
+    {"store.state_dir", "REEL_STATE_DIR", "", "--state-dir", config_type::string,
+     "state directory; empty: $STATE_DIRECTORY, $XDG_STATE_HOME/reel, ~/.local/state/reel"},
+    {"store.busy_timeout_ms", "REEL_STORE_BUSY_TIMEOUT_MS", "", "", config_type::integer,
+     "milliseconds SQLite waits for a lock held by another process", 0, 600000},
+    {"store.event_flush_ms", "REEL_STORE_EVENT_FLUSH_MS", "", "", config_type::integer,
+     "milliseconds events wait before they are written to the store in one batch", 1, 10000},
+    {"store.event_flush_batch", "REEL_STORE_EVENT_FLUSH_BATCH", "", "", config_type::integer,
+     "events that trigger a write before event_flush_ms has passed", 1, 1000000},
+    {"store.event_retention", "REEL_STORE_EVENT_RETENTION", "", "", config_type::integer,
+     "events kept per topic for replay with since; older ones are pruned", 1, 10000000},
+    {"log.level", "REEL_LOG_LEVEL", "", "--log-level", config_type::log_level,
+     "trace, debug, info, warn, error or off"},
+    {"daemon.shutdown_timeout_ms", "REEL_DAEMON_SHUTDOWN_TIMEOUT_MS", "", "",
+     config_type::integer, "milliseconds to finish work after SIGTERM before exiting", 100,
+     60000},
+}};
+
+slot slot_of(config& c, std::string_view n) {
+  if (n == "api.listen") return &c.api.listen;
+  if (n == "api.allowed_origins") return &c.api.allowed_origins;
+  if (n == "api.max_json_body") return &c.api.max_json_body;
+  if (n == "api.max_media_body") return &c.api.max_media_body;
+  if (n == "api.read_timeout_s") return &c.api.read_timeout_s;
+  if (n == "api.write_timeout_s") return &c.api.write_timeout_s;
+  if (n == "api.ws_auth_timeout_s") return &c.api.ws_auth_timeout_s;
+  if (n == "api.ws_outbox_messages") return &c.api.ws_outbox_messages;
+  if (n == "api.ws_outbox_bytes") return &c.api.ws_outbox_bytes;
+  if (n == "api.ws_ping_interval_s") return &c.api.ws_ping_interval_s;
+  if (n == "api.max_connections") return &c.api.max_connections;
+  if (n == "store.state_dir") return &c.store.state_dir;
+  if (n == "store.busy_timeout_ms") return &c.store.busy_timeout_ms;
+  if (n == "store.event_flush_ms") return &c.store.event_flush_ms;
+  if (n == "store.event_flush_batch") return &c.store.event_flush_batch;
+  if (n == "store.event_retention") return &c.store.event_retention;
+  if (n == "log.level") return &c.log.level;
+  if (n == "daemon.shutdown_timeout_ms") return &c.daemon.shutdown_timeout_ms;
+  return static_cast<bool*>(nullptr);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string check_string(const config_key& key, const std::string& v) {
+  if (key.type == config_type::log_level) {
+    for (auto l : {"trace", "debug", "info", "warn", "error", "off"})
+      if (v == l) return {};
+    return "expected one of trace, debug, info, warn, error, off; got \"" + v + "\"";
+  }
+  if (key.type == config_type::listen_address) {
+    std::string host;
+    std::uint16_t port = 0;
+    if (!split_listen(v, host, port))
+      return "expected host:port such as 127.0.0.1:7878; got \"" + v + "\"";
+    if (host != "127.0.0.1" && host != "::1" && host != "localhost" &&
+        host.rfind("127.", 0) != 0)
+      return "the API listens on loopback only (127.0.0.0/8, ::1, localhost); got \"" + host +
+             "\"";
+  }
+  return {};
+}
+
+std::string toml_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::span<const config_key> config_schema() noexcept { return keys; }
+
+const config_key* find_config_key(std::string_view name) noexcept {
+  for (const auto& k : keys)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+std::string apply_config_value(config& cfg, const config_key& key, const config_value& value) {
+  slot s = slot_of(cfg, key.name);
+  if (auto* p = std::get_if<std::int64_t*>(&s)) {
+    const auto* v = std::get_if<std::int64_t>(&value);
+    if (!v) return "expected an integer";
+    if (*v < key.min || *v > key.max)
+      return "expected an integer from " + std::to_string(key.min) + " to " +
+             std::to_string(key.max) + "; got " + std::to_string(*v);
+    **p = *v;
+    return {};
+  }
+  if (auto* p = std::get_if<std::string*>(&s)) {
+    const auto* v = std::get_if<std::string>(&value);
+    if (!v) return "expected a string";
+    if (auto err = check_string(key, *v); !err.empty()) return err;
+    **p = *v;
+    return {};
+  }
+  if (auto* p = std::get_if<std::vector<std::string>*>(&s)) {
+    const auto* v = std::get_if<std::vector<std::string>>(&value);
+    if (!v) return "expected a list of strings";
+    **p = *v;
+    return {};
+  }
+  auto* p = std::get<bool*>(s);
+  if (!p) return "unknown key";
+  const auto* v = std::get_if<bool>(&value);
+  if (!v) return "expected true or false";
+  *p = *v;
+  return {};
+}
+
+std::string apply_config_text(config& cfg, const config_key& key, std::string_view text) {
+  text = trim(text);
+  switch (key.type) {
+    case config_type::integer: {
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        return "expected an integer; got \"" + std::string(text) + "\"";
+      return apply_config_value(cfg, key, v);
+    }
+    case config_type::boolean:
+      if (text == "true" || text == "1" || text == "yes") return apply_config_value(cfg, key, true);
+      if (text == "false" || text == "0" || text == "no")
+        return apply_config_value(cfg, key, false);
+      return "expected true or false; got \"" + std::string(text) + "\"";
+    case config_type::string_list: {
+      std::vector<std::string> items;
+      while (!text.empty()) {
+        auto comma = text.find(',');
+        auto item = trim(text.substr(0, comma));
+        if (!item.empty()) items.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+      }
+      return apply_config_value(cfg, key, items);
+    }
+    default:
+      return apply_config_value(cfg, key, std::string(text));
+  }
+}
+
+std::string config_value_toml(const config& cfg, const config_key& key) {
+  slot s = slot_of(const_cast<config&>(cfg), key.name);
+  if (auto* p = std::get_if<std::int64_t*>(&s)) return std::to_string(**p);
+  if (auto* p = std::get_if<std::string*>(&s)) return toml_quote(**p);
+  if (auto* p = std::get_if<std::vector<std::string>*>(&s)) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < (*p)->size(); ++i) out += (i ? ", " : "") + toml_quote((**p)[i]);
+    return out + "]";
+  }
+  auto* b = std::get<bool*>(s);
+  return b && *b ? "true" : "false";
+}
+
+bool split_listen(std::string_view listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  auto h = listen.substr(0, colon);
+  auto p = listen.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.back() != ']' || h.size() < 3) return false;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string_view::npos) {
+    return false;
+  }
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+  if (ec != std::errc{} || end != p.data() + p.size() || p.empty() || v > 65535) return false;
+  host = std::string(h);
+  port = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+}  // namespace reel::core

@@ -1,0 +1,46 @@
+#pragma once
+// Shared text normalisation for matching user and agent phrases across English, German and
+// Chinese: one tokenizer, one phrase finder. Pure, byte-oriented, never throws on bad UTF-8.
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reel::core {
+
+// Splits text into match tokens. Latin-script words (ASCII, Latin-1, Greek, Cyrillic) are
+// lowercased and kept whole, with apostrophes dropped ("Don't" -> "dont"); each CJK, kana or
+// hangul code point is a token of its own; punctuation, symbols, emoji and invalid bytes only
+// separate. Fullwidth ASCII ("ＥＸＰＯＲＴ") folds to ASCII.
+std::vector<std::string> tokenize(std::string_view text);
+
+// A list of phrases written "export|send me|导出", each tokenized like text. An item written
+// in angle brackets ("<number>") is kept verbatim as a one-token placeholder.
+using phrase = std::vector<std::string>;
+std::vector<phrase> compile_phrases(std::string_view bar_separated);
+
+// True when any of `phrases` occurs in `tokens`.
+bool contains_any(std::span<const std::string> tokens, std::span<const phrase> phrases) noexcept;
+
+// Sentence bodies as [begin, end) byte ranges, leading blanks excluded. A sentence ends at a
+// line break, at . ! ? followed by a blank or the end (with closing quotes, brackets and "*"
+// kept in the sentence), or at 。！？. Text between ranges is blank.
+struct text_span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+std::vector<text_span> split_sentences(std::string_view text);
+
+// Index of the first occurrence of `needle` as consecutive tokens at or after `from`, or npos.
+// An empty phrase never matches.
+std::size_t find_phrase(std::span<const std::string> tokens, std::span<const std::string> needle,
+                        std::size_t from = 0) noexcept;
+
+// True when any token of `tokens` equals `word`.
+bool has_token(std::span<const std::string> tokens, std::string_view word) noexcept;
+
+// True when the text holds at least one CJK, kana or hangul code point.
+bool has_cjk(std::string_view text) noexcept;
+
+}  // namespace reel::core
