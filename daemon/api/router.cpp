@@ -1,5 +1,6 @@
 #include "api/router.hpp"
 
+#include "core/ws_protocol.hpp"
 #include "reel/version.hpp"
 #include "store/events_repo.hpp"
 #include "store/jobs_repo.hpp"
@@ -16,6 +17,7 @@ router::router(api_context& ctx) : ctx_(ctx) {
     return response::json(200, {{"status", "ok"}});
   }, true);
   add("GET", "/v1/status", [this](const request&) { return response::json(200, status_json(ctx_)); });
+  add("POST", "/v1/events", [this](const request& req) { return publish_event(ctx_, req); });
   add("GET", "/metrics", [this](const request&) {
     ctx_.metrics.gauge("reel_uptime_seconds") = ctx_.uptime_s();
     ctx_.metrics.gauge("reel_sessions") = static_cast<double>(store::sessions_repo(ctx_.db).count());
@@ -63,6 +65,40 @@ response router::handle(const core::route_match& m, request& req) const {
     spdlog::error("handler {} {} failed: {}", req.method, m.name, e.what());
     return response::error(core::make_error(core::errc::internal, "internal error; see the daemon's log"));
   }
+}
+
+// Parses a JSON object body; a malformed one is a bad_request naming where it broke.
+core::result<nlohmann::json> json_body(const request& req) {
+  using out = core::result<nlohmann::json>;
+  try {
+    auto j = nlohmann::json::parse(req.body);
+    if (!j.is_object())
+      return out(boost::system::in_place_error,
+                 core::make_error(core::errc::bad_request, "the body must be a JSON object"));
+    // nlohmann::json converts to almost anything, so the value is placed explicitly.
+    return out(boost::system::in_place_value, std::move(j));
+  } catch (const nlohmann::json::parse_error& e) {
+    return out(boost::system::in_place_error,
+               core::make_error(core::errc::bad_request,
+                                "the body is not valid JSON (byte " + std::to_string(e.byte) + ")"));
+  }
+}
+
+response publish_event(api_context& ctx, const request& req) {
+  auto body = json_body(req);
+  if (!body) return response::error(body.error());
+  // The same rules as the WebSocket op, by parsing the body as one.
+  nlohmann::json msg = *body;
+  msg["op"] = "publish";
+  msg["id"] = 0;
+  nlohmann::json id;
+  auto parsed = core::parse_ws_request(msg.dump(), id);
+  if (!parsed) return response::error(parsed.error());
+  if (!core::publishable_topic(parsed->topic))
+    return response::error(core::make_error(core::errc::forbidden,
+                                            "local tools may publish to app:<name> topics only"));
+  auto e = ctx.hub.publish(parsed->topic, parsed->event, parsed->data);
+  return response::json(201, {{"topic", e.topic}, {"seq", e.seq}});
 }
 
 nlohmann::json status_json(api_context& ctx) {

@@ -43,5 +43,9 @@ class router {
 
 // The handlers of the foundation release, exposed for tests.
 nlohmann::json status_json(api_context& ctx);
+// POST /v1/events: {"topic":"app:<name>","event","data"} -> 201 {"topic","seq"}.
+response publish_event(api_context& ctx, const request& req);
+// The body as a JSON object, or bad_request saying where it broke.
+core::result<nlohmann::json> json_body(const request& req);
 
 }  // namespace reel::api

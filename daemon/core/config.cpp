@@ -34,7 +34,7 @@ constexpr std::array<config_key, 18> keys{{
     {"api.ws_ping_interval_s", "REEL_API_WS_PING_INTERVAL_S", "", "", config_type::integer,
      "seconds between WebSocket pings to idle clients", 1, 3600},
     {"api.max_connections", "REEL_API_MAX_CONNECTIONS", "", "", config_type::integer,
-     "connections served at once; more wait in the listen queue", 1, 100000},
+     "connections served at once; new ones past it are closed", 1, 100000},
     {"store.state_dir", "REEL_STATE_DIR", "", "--state-dir", config_type::string,
      "state directory; empty: $STATE_DIRECTORY, $XDG_STATE_HOME/reel, ~/.local/state/reel"},
     {"store.busy_timeout_ms", "REEL_STORE_BUSY_TIMEOUT_MS", "", "", config_type::integer,

@@ -17,8 +17,8 @@ struct lexicon {
   std::vector<phrase> export_words = compile_phrases(
       "export|exportieren|exportiere|exporting|download|downloaden|herunterladen|导出|下载");
   std::vector<phrase> press = compile_phrases(
-      "click|clicking|clicks|press|pressing|tap|hit|select|choose|use|klicken|klicke|klick|"
-      "klickt|drücken|drücke|wählen|wähle|tippen|tippe|点击|单击|点一下|点|按|选择");
+      "click|clicking|clicks|press|pressing|tap|hit|select|choose|klicken|klicke|klick|klickt|"
+      "drücken|drücke|wählen|wähle|tippen|tippe|点击|单击|点一下|按下|点按|选择");
   std::vector<phrase> button =
       compile_phrases("button|buttons|knopf|schaltfläche|taste|icon|symbol|按钮|按键|图标");
   std::vector<phrase> drag = compile_phrases("drag|dragging|拖");
@@ -354,9 +354,11 @@ gui_translation translate_gui_text(std::string_view text) {
     }
     out.text.append(text.substr(copied, s.begin - copied));
     copied = s.end;
-    const bool repeat = std::find(used.begin(), used.end(), r.canned) != used.end();
+    std::string_view canned = r.canned;
+    if (canned.starts_with(' ')) canned.remove_prefix(1);  // the joiner after a lead
+    const bool repeat = std::find(used.begin(), used.end(), canned) != used.end();
     if (!repeat) {
-      used.push_back(r.canned);
+      used.emplace_back(canned);
       out.text += r.lead;
       out.text += r.canned;
     } else if (!r.whole) {
