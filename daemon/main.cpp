@@ -13,18 +13,18 @@
 #include "store/events_repo.hpp"
 #include "store/migrations.hpp"
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace {
 
@@ -118,7 +118,8 @@ int run(const config::loaded_config& loaded) {
     spdlog::critical("{}", r.error().message);
     return 1;
   }
-  auto db = store::database::open(state_dir + "/reel.db", static_cast<int>(cfg.store.busy_timeout_ms));
+  auto db =
+      store::database::open(state_dir + "/reel.db", static_cast<int>(cfg.store.busy_timeout_ms));
   if (!db) {
     spdlog::critical("{}", db.error().message);
     return 1;
@@ -138,18 +139,21 @@ int run(const config::loaded_config& loaded) {
   core::metrics metrics;
   metrics.describe("reel_build_info", "gauge", "Build information.");
   metrics.gauge("reel_build_info", {{"version", reel::version}}) = 1;
-  metrics.describe("reel_http_requests_total", "counter", "HTTP requests by route, method, status.");
+  metrics.describe("reel_http_requests_total", "counter",
+                   "HTTP requests by route, method, status.");
   metrics.describe("reel_http_request_duration_seconds", "histogram", "Time to answer a request.");
   metrics.describe("reel_ws_clients", "gauge", "Connected WebSocket clients.");
   metrics.describe("reel_ws_messages_sent_total", "counter", "WebSocket messages written.");
-  metrics.describe("reel_ws_clients_dropped_total", "counter", "WebSocket clients closed by the server.");
+  metrics.describe("reel_ws_clients_dropped_total", "counter",
+                   "WebSocket clients closed by the server.");
   metrics.describe("reel_jobs", "gauge", "Render jobs by state.");
   metrics.describe("reel_sessions", "gauge", "Sessions in the store.");
   metrics.describe("reel_uptime_seconds", "gauge", "Seconds since start.");
 
   store::events_repo events(*db);
-  service::hub hub(events, metrics, now_ms,
-                   {static_cast<std::size_t>(cfg.store.event_flush_batch), cfg.store.event_retention});
+  service::hub hub(
+      events, metrics, now_ms,
+      {static_cast<std::size_t>(cfg.store.event_flush_batch), cfg.store.event_retention});
   housekeeping chores(io, hub, std::chrono::milliseconds(cfg.store.event_flush_ms));
 
   std::string host;
@@ -197,7 +201,8 @@ int run(const config::loaded_config& loaded) {
     deadline.expires_after(std::chrono::milliseconds(cfg.daemon.shutdown_timeout_ms));
     deadline.async_wait([&](boost::system::error_code dec) {
       if (dec) return;
-      spdlog::warn("connections still open after {} ms; exiting anyway", cfg.daemon.shutdown_timeout_ms);
+      spdlog::warn("connections still open after {} ms; exiting anyway",
+                   cfg.daemon.shutdown_timeout_ms);
       finish();
     });
     srv.shutdown([&] { asio::post(io, finish); });
@@ -228,9 +233,11 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "api.listen: address and port (loopback only)");
   app.add_option("--state-dir", state_dir_flag, "store.state_dir: the state directory");
   app.add_option("--log-level", log_level, "log.level: trace, debug, info, warn, error, off");
-  app.add_option("--allow-origin", origins, "api.allowed_origins: a browser origin to allow (repeatable)");
+  app.add_option("--allow-origin", origins,
+                 "api.allowed_origins: a browser origin to allow (repeatable)");
   app.add_option("--set", sets, "KEY=VALUE for any key of config/reeld.toml (repeatable)");
-  app.add_flag("--print-config", args.print_config, "print the effective configuration as TOML and exit");
+  app.add_flag("--print-config", args.print_config,
+               "print the effective configuration as TOML and exit");
   app.add_flag("-V,--version", show_version, "print the version and exit");
   try {
     app.parse(argc, argv);

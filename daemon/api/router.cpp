@@ -13,14 +13,19 @@
 namespace reel::api {
 
 router::router(api_context& ctx) : ctx_(ctx) {
-  add("GET", "/v1/health", [](const request&) {
-    return response::json(200, {{"status", "ok"}});
-  }, true);
-  add("GET", "/v1/status", [this](const request&) { return response::json(200, status_json(ctx_)); });
+  add(
+      "GET", "/v1/health",
+      [](const request&) {
+        return response::json(200, {{"status", "ok"}});
+      },
+      true);
+  add("GET", "/v1/status",
+      [this](const request&) { return response::json(200, status_json(ctx_)); });
   add("POST", "/v1/events", [this](const request& req) { return publish_event(ctx_, req); });
   add("GET", "/metrics", [this](const request&) {
     ctx_.metrics.gauge("reel_uptime_seconds") = ctx_.uptime_s();
-    ctx_.metrics.gauge("reel_sessions") = static_cast<double>(store::sessions_repo(ctx_.db).count());
+    ctx_.metrics.gauge("reel_sessions") =
+        static_cast<double>(store::sessions_repo(ctx_.db).count());
     for (const auto& [state, n] : store::jobs_repo(ctx_.db).count_by_state())
       ctx_.metrics.gauge("reel_jobs", {{"state", state}}) = static_cast<double>(n);
     return response::text(200, ctx_.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -50,8 +55,8 @@ response router::handle(const core::route_match& m, request& req) const {
   if (m.outcome == core::route_match::kind::not_found)
     return response::error(core::make_error(core::errc::not_found, "no such path: " + req.path));
   if (m.outcome == core::route_match::kind::method_not_allowed) {
-    auto r = response::error(core::make_error(
-        core::errc::method_not_allowed, req.method + " is not allowed on " + req.path));
+    auto r = response::error(core::make_error(core::errc::method_not_allowed,
+                                              req.method + " is not allowed on " + req.path));
     r.headers.emplace_back("Allow", m.allow);
     return r;
   }
@@ -63,7 +68,8 @@ response router::handle(const core::route_match& m, request& req) const {
   } catch (const std::exception& e) {
     // The one boundary per request: details go to the log, never to the client.
     spdlog::error("handler {} {} failed: {}", req.method, m.name, e.what());
-    return response::error(core::make_error(core::errc::internal, "internal error; see the daemon's log"));
+    return response::error(
+        core::make_error(core::errc::internal, "internal error; see the daemon's log"));
   }
 }
 
@@ -79,8 +85,8 @@ core::result<nlohmann::json> json_body(const request& req) {
     return out(boost::system::in_place_value, std::move(j));
   } catch (const nlohmann::json::parse_error& e) {
     return out(boost::system::in_place_error,
-               core::make_error(core::errc::bad_request,
-                                "the body is not valid JSON (byte " + std::to_string(e.byte) + ")"));
+               core::make_error(core::errc::bad_request, "the body is not valid JSON (byte " +
+                                                             std::to_string(e.byte) + ")"));
   }
 }
 
@@ -103,13 +109,18 @@ response publish_event(api_context& ctx, const request& req) {
 
 nlohmann::json status_json(api_context& ctx) {
   nlohmann::json jobs = nlohmann::json::object();
-  for (auto s : {"queued", "submitting", "rendering", "downloading", "completed", "failed", "cancelled"})
+  for (auto s :
+       {"queued", "submitting", "rendering", "downloading", "completed", "failed", "cancelled"})
     jobs[s] = 0;
   for (const auto& [state, n] : store::jobs_repo(ctx.db).count_by_state()) jobs[state] = n;
   nlohmann::json backends = nlohmann::json::array();
-  backends.push_back({{"name", "local"}, {"default", true}, {"health", "unavailable"},
+  backends.push_back({{"name", "local"},
+                      {"default", true},
+                      {"health", "unavailable"},
                       {"detail", "the local backend is not in this build yet"}});
-  backends.push_back({{"name", "nemovideo"}, {"default", false}, {"health", "unavailable"},
+  backends.push_back({{"name", "nemovideo"},
+                      {"default", false},
+                      {"health", "unavailable"},
                       {"detail", "the cloud backend is not in this build yet"}});
   return {
       {"version", reel::version},

@@ -4,6 +4,7 @@
 #include "core/http_guard.hpp"
 #include "reel/version.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,7 +12,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <spdlog/spdlog.h>
 
 namespace reel::api {
 
@@ -87,16 +87,17 @@ request to_request(const http::request_header<>& h) {
   auto [path, query] = core::split_target(r.target);
   r.path = std::string(path);
   r.query = std::string(query);
-  for (const auto& f : h) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : h)
+    r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   return r;
 }
 
 void count_request(server_state& st, const std::string& route, const std::string& method,
                    int status, std::chrono::steady_clock::time_point started) {
   auto& m = st.ctx.metrics;
-  m.counter("reel_http_requests_total",
-            {{"route", route.empty() ? "unmatched" : route}, {"method", method},
-             {"status", std::to_string(status)}}) += 1;
+  m.counter("reel_http_requests_total", {{"route", route.empty() ? "unmatched" : route},
+                                         {"method", method},
+                                         {"status", std::to_string(status)}}) += 1;
   std::chrono::duration<double> d = std::chrono::steady_clock::now() - started;
   m.histogram("reel_http_request_duration_seconds").observe(d.count());
 }
@@ -169,15 +170,24 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
     c->idle_ = true;
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(static_cast<std::uint64_t>(st.ctx.cfg.api.max_json_body));
+    // The route's own limit is set once the header says which route; until then, the largest.
+    parser.body_limit(static_cast<std::uint64_t>(
+        std::max(st.ctx.cfg.api.max_json_body, st.ctx.cfg.api.max_media_body)));
     c->stream_.expires_after(st.read_timeout());
     auto [ec, n] = co_await http::async_read_header(c->stream_, buf, parser, use_tuple);
     c->idle_ = false;
     if (ec) {
+      if (ec == http::error::body_limit) {
+        auto e = core::make_error(core::errc::payload_too_large,
+                                  "the body is larger than any call takes");
+        co_await write_response(*c, response::error(e), 11, false, false);
+        break;
+      }
       // A request Beast could not parse gets a 400; timeouts and closed peers just end.
       if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
           ec != http::error::end_of_stream && ec != http::error::partial_message) {
-        auto e = core::make_error(core::errc::bad_request, "malformed HTTP request: " + ec.message());
+        auto e =
+            core::make_error(core::errc::bad_request, "malformed HTTP request: " + ec.message());
         co_await write_response(*c, response::error(e), 11, false, false);
       }
       break;
@@ -190,7 +200,8 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
 
     std::optional<response> early;
     if (is_ws && req.path != "/v1/ws")
-      early = response::error(core::make_error(core::errc::not_found, "no WebSocket at " + req.path));
+      early =
+          response::error(core::make_error(core::errc::not_found, "no WebSocket at " + req.path));
     else
       early = check_header(st, req, m, is_ws && req.path == "/v1/ws");
 
@@ -211,10 +222,10 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
     if (!early) {
       const auto limit = st.routes.body_limit(m);
       if (auto len = parser.content_length(); len && *len > limit) {
-        early = response::error(core::make_error(
-            core::errc::payload_too_large,
-            "the body has " + std::to_string(*len) + " bytes; this call takes at most " +
-                std::to_string(limit)));
+        early = response::error(
+            core::make_error(core::errc::payload_too_large, "the body has " + std::to_string(*len) +
+                                                                " bytes; this call takes at most " +
+                                                                std::to_string(limit)));
       } else {
         parser.body_limit(limit);
         if (!parser.is_done()) {
@@ -264,8 +275,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<server_state> st) {
       continue;
     }
     if (st->connections.size() >= static_cast<std::size_t>(st->ctx.cfg.api.max_connections)) {
-      spdlog::warn("too many connections ({}); closing a new one",
-                   st->connections.size());
+      spdlog::warn("too many connections ({}); closing a new one", st->connections.size());
       continue;
     }
     beast::error_code opt_ec;
@@ -343,7 +353,11 @@ void server::shutdown(std::function<void()> on_idle) {
   }
 }
 
-std::size_t server::connections() const noexcept { return state_->connections.size(); }
-std::size_t server::ws_clients() const noexcept { return state_->ws_clients; }
+std::size_t server::connections() const noexcept {
+  return state_->connections.size();
+}
+std::size_t server::ws_clients() const noexcept {
+  return state_->ws_clients;
+}
 
 }  // namespace reel::api

@@ -3,8 +3,8 @@
 #include "api/api_context.hpp"
 #include "api/router.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -39,7 +39,9 @@ struct server_state {
   void add(connection* c) { connections.insert(c); }
   void remove(connection* c);
 
-  std::chrono::seconds read_timeout() const { return std::chrono::seconds(ctx.cfg.api.read_timeout_s); }
+  std::chrono::seconds read_timeout() const {
+    return std::chrono::seconds(ctx.cfg.api.read_timeout_s);
+  }
   std::chrono::seconds write_timeout() const {
     return std::chrono::seconds(ctx.cfg.api.write_timeout_s);
   }

@@ -1,9 +1,9 @@
 #include "config/config_loader.hpp"
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace reel::config {
 namespace {
@@ -97,8 +97,8 @@ load_outcome load_config(const load_options& opts, const core::env_lookup& env) 
       if (name.empty()) continue;
       if (auto text = env(name)) {
         if (auto err = core::apply_config_text(out.cfg, key, *text); !err.empty())
-          return {std::nullopt, "environment " + std::string(name) + ": " + std::string(key.name) +
-                                    ": " + err};
+          return {std::nullopt,
+                  "environment " + std::string(name) + ": " + std::string(key.name) + ": " + err};
       }
     }
   }

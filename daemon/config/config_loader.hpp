@@ -14,8 +14,9 @@ namespace reel::config {
 
 struct load_options {
   std::string system_file = "/etc/reel/reeld.toml";  // skipped when missing
-  std::optional<std::string> user_file;  // default: $XDG_CONFIG_HOME or ~/.config + /reel/reeld.toml
-  std::optional<std::string> explicit_file;  // --config: must exist
+  std::optional<std::string>
+      user_file;  // default: $XDG_CONFIG_HOME or ~/.config + /reel/reeld.toml
+  std::optional<std::string> explicit_file;                // --config: must exist
   std::vector<std::pair<std::string, std::string>> flags;  // key name -> text, in order given
 };
 

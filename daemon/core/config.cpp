@@ -47,9 +47,8 @@ constexpr std::array<config_key, 18> keys{{
      "events kept per topic for replay with since; older ones are pruned", 1, 10000000},
     {"log.level", "REEL_LOG_LEVEL", "", "--log-level", config_type::log_level,
      "trace, debug, info, warn, error or off"},
-    {"daemon.shutdown_timeout_ms", "REEL_DAEMON_SHUTDOWN_TIMEOUT_MS", "", "",
-     config_type::integer, "milliseconds to finish work after SIGTERM before exiting", 100,
-     60000},
+    {"daemon.shutdown_timeout_ms", "REEL_DAEMON_SHUTDOWN_TIMEOUT_MS", "", "", config_type::integer,
+     "milliseconds to finish work after SIGTERM before exiting", 100, 60000},
 }};
 
 slot slot_of(config& c, std::string_view n) {
@@ -91,10 +90,8 @@ std::string check_string(const config_key& key, const std::string& v) {
     std::uint16_t port = 0;
     if (!split_listen(v, host, port))
       return "expected host:port such as 127.0.0.1:7878; got \"" + v + "\"";
-    if (host != "127.0.0.1" && host != "::1" && host != "localhost" &&
-        host.rfind("127.", 0) != 0)
-      return "the API listens on loopback only (127.0.0.0/8, ::1, localhost); got \"" + host +
-             "\"";
+    if (host != "127.0.0.1" && host != "::1" && host != "localhost" && host.rfind("127.", 0) != 0)
+      return "the API listens on loopback only (127.0.0.0/8, ::1, localhost); got \"" + host + "\"";
   }
   return {};
 }
@@ -110,7 +107,9 @@ std::string toml_quote(const std::string& s) {
 
 }  // namespace
 
-std::span<const config_key> config_schema() noexcept { return keys; }
+std::span<const config_key> config_schema() noexcept {
+  return keys;
+}
 
 const config_key* find_config_key(std::string_view name) noexcept {
   for (const auto& k : keys)

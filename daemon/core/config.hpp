@@ -42,15 +42,16 @@ struct config {
 };
 
 // A value as it comes from a file (typed) or from the environment or a flag (text).
-using config_value = std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
+using config_value =
+    std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
 
 enum class config_type { boolean, integer, string, string_list, log_level, listen_address };
 
 struct config_key {
-  std::string_view name;     // "api.listen"
-  std::string_view env;      // "REEL_API_LISTEN"
+  std::string_view name;       // "api.listen"
+  std::string_view env;        // "REEL_API_LISTEN"
   std::string_view env_alias;  // "REEL_LISTEN", or empty
-  std::string_view flag;     // "--listen", or empty when only --set key=value reaches it
+  std::string_view flag;       // "--listen", or empty when only --set key=value reaches it
   config_type type;
   std::string_view comment;  // one line, as in config/reeld.toml
   std::int64_t min = 0;      // bounds for integers

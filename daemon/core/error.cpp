@@ -42,7 +42,9 @@ const row& find(errc code) noexcept {
 
 }  // namespace
 
-std::string_view to_string(errc code) noexcept { return find(code).name; }
+std::string_view to_string(errc code) noexcept {
+  return find(code).name;
+}
 
 std::optional<errc> errc_from_string(std::string_view name) noexcept {
   for (const auto& r : table)
@@ -50,7 +52,9 @@ std::optional<errc> errc_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-int http_status(errc code) noexcept { return find(code).status; }
+int http_status(errc code) noexcept {
+  return find(code).status;
+}
 
 error make_error(errc code, std::string message) {
   error e;
@@ -68,8 +72,7 @@ nlohmann::json to_json(const error& e) {
 }
 
 std::optional<error> error_from_json(const nlohmann::json& j) {
-  if (!j.is_object() || !j.contains("error") || !j["error"].is_object())
-    return std::nullopt;
+  if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return std::nullopt;
   const auto& b = j["error"];
   if (!b.contains("code") || !b["code"].is_string() || !b.contains("message") ||
       !b["message"].is_string())

@@ -21,7 +21,8 @@ std::string escape_label(std::string_view v) {
 
 std::string label_text(const metric_labels& labels) {
   std::string out;
-  for (const auto& [k, v] : labels) out += (out.empty() ? "" : ",") + k + "=\"" + escape_label(v) + "\"";
+  for (const auto& [k, v] : labels)
+    out += (out.empty() ? "" : ",") + k + "=\"" + escape_label(v) + "\"";
   return out;
 }
 
@@ -42,7 +43,7 @@ std::string with_labels(const std::string& labels, const std::string& extra) {
 }
 
 const std::vector<double> default_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                         0.05,   0.1,   0.25,   0.5,   1,     2.5};
+                                         0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
 }  // namespace
 
@@ -89,7 +90,8 @@ std::string metrics::render() const {
   for (const auto& [name, f] : families_) {
     if (!f.help.empty()) out += "# HELP " + name + " " + f.help + "\n";
     out += "# TYPE " + name + " " + f.type + "\n";
-    for (const auto& [labels, v] : f.values) out += name + with_labels(labels, "") + " " + number(v) + "\n";
+    for (const auto& [labels, v] : f.values)
+      out += name + with_labels(labels, "") + " " + number(v) + "\n";
     for (const auto& [labels, h] : f.histograms) {
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < h.bounds.size(); ++i) {

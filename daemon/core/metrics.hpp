@@ -38,7 +38,7 @@ class metrics {
   struct family {
     std::string type = "untyped";
     std::string help;
-    std::map<std::string, double> values;            // label text -> value
+    std::map<std::string, double> values;              // label text -> value
     std::map<std::string, histogram_data> histograms;  // label text -> data
   };
   family& family_of(std::string_view name);

@@ -1,7 +1,8 @@
 #pragma once
 // A bounded queue of serialized frames for one client (design.md rule 6). Frames are shared, not
 // copied, between clients. A frame may carry a coalescing key: a newer frame with the same key
-// drops the one still waiting and joins at the back (only the latest progress of a job waits). Pure.
+// drops the one still waiting and joins at the back (only the latest progress of a job waits).
+// Pure.
 #include <cstddef>
 #include <deque>
 #include <memory>

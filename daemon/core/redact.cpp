@@ -21,8 +21,9 @@ void mask_bearer(std::string& s) {
     for (std::size_t i = pos; i + 6 <= s.size(); ++i) {
       if (std::tolower(static_cast<unsigned char>(s[i])) == 'b' &&
           std::equal(s.begin() + static_cast<std::ptrdiff_t>(i),
-                     s.begin() + static_cast<std::ptrdiff_t>(i + 6), "bearer",
-                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
+                     s.begin() + static_cast<std::ptrdiff_t>(i + 6), "bearer", [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == b;
+                     })) {
         hit = i;
         break;
       }
@@ -70,6 +71,8 @@ std::string redactor::redact(std::string_view text) const {
   return out;
 }
 
-bool redactor::needs_redaction(std::string_view text) const { return redact(text) != text; }
+bool redactor::needs_redaction(std::string_view text) const {
+  return redact(text) != text;
+}
 
 }  // namespace reel::core

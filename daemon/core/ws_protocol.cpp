@@ -19,7 +19,9 @@ constexpr std::array<std::pair<std::string_view, ws_op>, 10> ops{{
     {"credits", ws_op::credits},
 }};
 
-error bad(std::string message) { return make_error(errc::bad_request, std::move(message)); }
+error bad(std::string message) {
+  return make_error(errc::bad_request, std::move(message));
+}
 
 bool name_chars(std::string_view s) {
   if (s.empty() || s.size() > 128) return false;
@@ -52,7 +54,8 @@ result<ws_request> parse_ws_request(std::string_view text, nlohmann::json& id_ou
   if (!j.is_object()) return bad("the message must be a JSON object");
   ws_request r;
   if (auto it = j.find("id"); it != j.end()) {
-    if (!it->is_number_integer() && !it->is_string()) return bad("\"id\" must be an integer or a string");
+    if (!it->is_number_integer() && !it->is_string())
+      return bad("\"id\" must be an integer or a string");
     r.id = *it;
     id_out = *it;
   }
@@ -125,7 +128,8 @@ std::string ws_result_ok(const nlohmann::json& id, const nlohmann::json& data) {
 }
 
 std::string ws_result_error(const nlohmann::json& id, const error& e) {
-  return nlohmann::json{{"type", "result"}, {"id", id}, {"ok", false}, {"error", to_json(e)["error"]}}
+  return nlohmann::json{
+      {"type", "result"}, {"id", id}, {"ok", false}, {"error", to_json(e)["error"]}}
       .dump();
 }
 

@@ -12,7 +12,18 @@
 
 namespace reel::core {
 
-enum class ws_op { auth, subscribe, unsubscribe, ping, publish, send, state, render, cancel, credits };
+enum class ws_op {
+  auth,
+  subscribe,
+  unsubscribe,
+  ping,
+  publish,
+  send,
+  state,
+  render,
+  cancel,
+  credits
+};
 
 struct ws_request {
   nlohmann::json id;  // number or string; null for auth

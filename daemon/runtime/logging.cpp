@@ -1,10 +1,10 @@
 #include "runtime/logging.hpp"
 
-#include <cstdlib>
-#include <mutex>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <cstdlib>
+#include <mutex>
 
 namespace reel::runtime {
 namespace {

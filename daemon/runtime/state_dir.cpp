@@ -1,11 +1,11 @@
 #include "runtime/state_dir.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace reel::runtime {
 namespace {
@@ -28,8 +28,10 @@ core::result<void> ensure_state_dir(const std::string& path, bool group_shared) 
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return io_error("cannot read", path);
   if (!S_ISDIR(st.st_mode))
-    return core::make_error(core::errc::internal, "the state directory " + path + " is not a directory");
-  if (::access(path.c_str(), W_OK) != 0) return io_error("cannot write to the state directory", path);
+    return core::make_error(core::errc::internal,
+                            "the state directory " + path + " is not a directory");
+  if (::access(path.c_str(), W_OK) != 0)
+    return io_error("cannot write to the state directory", path);
   return {};
 }
 
@@ -44,8 +46,9 @@ core::result<std::string> load_or_create_api_key(const std::string& path, bool g
     while (!key.empty() && (key.back() == '\n' || key.back() == ' ' || key.back() == '\r'))
       key.pop_back();
     if (key.size() < 32)
-      return core::make_error(core::errc::internal,
-                              "the API key in " + path + " is too short; delete the file to make a new one");
+      return core::make_error(
+          core::errc::internal,
+          "the API key in " + path + " is too short; delete the file to make a new one");
     return key;
   }
   if (errno != ENOENT) return io_error("cannot open the API key", path);

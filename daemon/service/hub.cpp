@@ -24,10 +24,11 @@ std::int64_t& hub::seq_of(const std::string& topic) {
   return it->second;
 }
 
-std::int64_t hub::last_seq(const std::string& topic) { return seq_of(topic); }
+std::int64_t hub::last_seq(const std::string& topic) {
+  return seq_of(topic);
+}
 
-void hub::deliver_to(std::vector<hub_client*>& list, const core::frame& f,
-                     const std::string& key) {
+void hub::deliver_to(std::vector<hub_client*>& list, const core::frame& f, const std::string& key) {
   for (auto* c : list) c->deliver(f, key);
 }
 

@@ -30,8 +30,8 @@ class hub_client {
 class hub {
  public:
   struct options {
-    std::size_t flush_batch = 1024;   // pending events that force a write
-    std::int64_t retention = 10000;   // events kept per topic (and most one replay returns)
+    std::size_t flush_batch = 1024;  // pending events that force a write
+    std::int64_t retention = 10000;  // events kept per topic (and most one replay returns)
   };
   struct replay {
     std::vector<core::frame> frames;  // seq > since, oldest first

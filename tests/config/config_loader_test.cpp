@@ -18,7 +18,9 @@ core::env_lookup env_of(std::map<std::string, std::string> vars) {
   };
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -47,14 +49,17 @@ TEST_CASE("config/reeld.toml lists every key, each at its default") {
 
 TEST_CASE("precedence: defaults < system file < user file < --config < environment < flags") {
   test::temp_dir dir;
-  write(dir.path() + "/system.toml", "[api]\nread_timeout_s = 11\nwrite_timeout_s = 11\n"
-                                     "ws_auth_timeout_s = 11\nws_ping_interval_s = 11\n"
-                                     "max_connections = 11\n");
+  write(dir.path() + "/system.toml",
+        "[api]\nread_timeout_s = 11\nwrite_timeout_s = 11\n"
+        "ws_auth_timeout_s = 11\nws_ping_interval_s = 11\n"
+        "max_connections = 11\n");
   std::filesystem::create_directories(dir.path() + "/xdg/reel");
-  write(dir.path() + "/xdg/reel/reeld.toml", "[api]\nwrite_timeout_s = 22\nws_auth_timeout_s = 22\n"
-                                             "ws_ping_interval_s = 22\nmax_connections = 22\n");
-  write(dir.path() + "/explicit.toml", "[api]\nws_auth_timeout_s = 33\nws_ping_interval_s = 33\n"
-                                       "max_connections = 33\n");
+  write(dir.path() + "/xdg/reel/reeld.toml",
+        "[api]\nwrite_timeout_s = 22\nws_auth_timeout_s = 22\n"
+        "ws_ping_interval_s = 22\nmax_connections = 22\n");
+  write(dir.path() + "/explicit.toml",
+        "[api]\nws_auth_timeout_s = 33\nws_ping_interval_s = 33\n"
+        "max_connections = 33\n");
   config::load_options opts;
   opts.system_file = dir.path() + "/system.toml";
   opts.explicit_file = dir.path() + "/explicit.toml";
@@ -87,11 +92,13 @@ TEST_CASE("a bad value names the file, the line and the key") {
 
 TEST_CASE("unknown keys, wrong types and broken TOML are errors with a line") {
   core::config c;
-  CHECK(config::apply_toml(c, "[api]\nlisen = \"x\"\n", "f.toml") == "f.toml:2: api.lisen: unknown key");
+  CHECK(config::apply_toml(c, "[api]\nlisen = \"x\"\n", "f.toml") ==
+        "f.toml:2: api.lisen: unknown key");
   CHECK(config::apply_toml(c, "[store]\nbusy_timeout_ms = \"5\"\n", "f.toml") ==
         "f.toml:2: store.busy_timeout_ms: expected an integer");
   CHECK(config::apply_toml(c, "[api\n", "f.toml").find("f.toml:1: ") == 0);
-  CHECK(config::apply_toml(c, "listen = 1\n", "f.toml").find("f.toml:1: listen: expected a [section]") == 0);
+  CHECK(config::apply_toml(c, "listen = 1\n", "f.toml")
+            .find("f.toml:1: listen: expected a [section]") == 0);
 }
 
 TEST_CASE("bad environment values and a missing --config file are errors") {
@@ -112,7 +119,8 @@ TEST_CASE("the state directory: config, then $STATE_DIRECTORY, $XDG_STATE_HOME, 
   auto dir_for = [&](std::map<std::string, std::string> env) {
     return config::load_config(opts, env_of(env)).value->state_dir;
   };
-  CHECK(dir_for({{"STATE_DIRECTORY", "/var/lib/reel:/other"}, {"HOME", "/h"}}).path == "/var/lib/reel");
+  CHECK(dir_for({{"STATE_DIRECTORY", "/var/lib/reel:/other"}, {"HOME", "/h"}}).path ==
+        "/var/lib/reel");
   CHECK(dir_for({{"XDG_STATE_HOME", "/x"}, {"HOME", "/h"}}).path == "/x/reel");
   CHECK(dir_for({{"HOME", "/h"}}).path == "/h/.local/state/reel");
   CHECK(dir_for({{"HOME", "/h"}}).source == "$HOME");

@@ -10,13 +10,25 @@ TEST_CASE("Host must be a loopback name or address, with our port when a port is
     bool ok;
   };
   const row rows[] = {
-      {"127.0.0.1:7878", true},   {"localhost:7878", true},  {"LOCALHOST:7878", true},
-      {"[::1]:7878", true},       {"127.0.0.1", true},       {"localhost", true},
-      {"127.1.2.3:7878", true},   {"127.0.0.1:7879", false}, {"evil.com:7878", false},
-      {"evil.com", false},        {"", false},               {"10.0.0.1:7878", false},
-      {"127.0.0.1.evil.com:7878", false}, {"localhost.evil.com", false},
-      {"[::2]:7878", false},      {"127.0.0.1:", false},     {"[::1", false},
-      {"128.0.0.1:7878", false},  {"127.0.0.1:7878x", false},
+      {"127.0.0.1:7878", true},
+      {"localhost:7878", true},
+      {"LOCALHOST:7878", true},
+      {"[::1]:7878", true},
+      {"127.0.0.1", true},
+      {"localhost", true},
+      {"127.1.2.3:7878", true},
+      {"127.0.0.1:7879", false},
+      {"evil.com:7878", false},
+      {"evil.com", false},
+      {"", false},
+      {"10.0.0.1:7878", false},
+      {"127.0.0.1.evil.com:7878", false},
+      {"localhost.evil.com", false},
+      {"[::2]:7878", false},
+      {"127.0.0.1:", false},
+      {"[::1", false},
+      {"128.0.0.1:7878", false},
+      {"127.0.0.1:7878x", false},
   };
   for (const auto& r : rows) {
     CAPTURE(r.host);

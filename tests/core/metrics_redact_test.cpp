@@ -39,7 +39,8 @@ TEST_CASE("the redactor hides secrets and bearer credentials") {
   r.add_secret("short");  // too short to hide safely: ignored
   CHECK(r.redact("token=tok_0123456789abcdef;") == "token=[redacted];");
   CHECK(r.redact("Authorization: Bearer abc.def-ghi") == "Authorization: Bearer [redacted]");
-  CHECK(r.redact("authorization: bearer XYZ and more") == "authorization: bearer [redacted] and more");
+  CHECK(r.redact("authorization: bearer XYZ and more") ==
+        "authorization: bearer [redacted] and more");
   CHECK(r.redact("a short story") == "a short story");
   CHECK(r.redact("bearer") == "bearer");
   CHECK(r.needs_redaction("x tok_0123456789abcdef x"));

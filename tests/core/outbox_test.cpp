@@ -5,7 +5,9 @@
 using namespace reel::core;
 
 namespace {
-frame make(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+frame make(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
 }  // namespace
 
 TEST_CASE("the outbox refuses what would pass its message or byte bound") {

@@ -20,7 +20,9 @@ TEST_CASE("client requests parse into ops with their fields") {
   CHECK(r->op == ws_op::auth);
   CHECK(r->key == "k");
 
-  r = parse_ws_request(R"({"id":"a","op":"publish","topic":"app:editor","event":"cursor.moved","data":{"x":1}})", id);
+  r = parse_ws_request(
+      R"({"id":"a","op":"publish","topic":"app:editor","event":"cursor.moved","data":{"x":1}})",
+      id);
   REQUIRE(r.has_value());
   CHECK(r->data["x"] == 1);
   CHECK(id == "a");
@@ -57,14 +59,16 @@ TEST_CASE("malformed requests fail with bad_request and keep the id when readabl
 
 TEST_CASE("topics") {
   for (auto t : {"renders", "status", "*", "session:s_1", "app:editor-2"}) CHECK(valid_topic(t));
-  for (auto t : {"", "session", "session:", "app:a b", "renders2", "x:y"}) CHECK_FALSE(valid_topic(t));
+  for (auto t : {"", "session", "session:", "app:a b", "renders2", "x:y"})
+    CHECK_FALSE(valid_topic(t));
   CHECK(publishable_topic("app:bot"));
   CHECK_FALSE(publishable_topic("renders"));
   CHECK_FALSE(publishable_topic("session:s_1"));
 }
 
 TEST_CASE("event frames embed the stored data text and an RFC 3339 time") {
-  event_record e{"session:s_1", 42, "chat.text", R"({"text":"Hallo 世界","final":true})", 1795255200123};
+  event_record e{"session:s_1", 42, "chat.text", R"({"text":"Hallo 世界","final":true})",
+                 1795255200123};
   auto j = nlohmann::json::parse(ws_event_frame(e));
   CHECK(j["type"] == "event");
   CHECK(j["seq"] == 42);
