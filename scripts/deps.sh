@@ -19,6 +19,7 @@ packages=(
   fonts-wqy-zenhei          # CJK fallback font
   espeak-ng                 # voice-over
   curl procps               # tests and benchmarks (curl as a plain HTTP client, ps for RSS)
+  python3 python3-jsonschema python3-yaml  # proto/check.py validates schemas, examples, live answers
   clang-format              # style check
 )
 

@@ -35,4 +35,11 @@ response response::text(int status, std::string body, std::string content_type) 
   return r;
 }
 
+response response::file_at(std::string path, std::string content_type) {
+  response r;
+  r.file = std::move(path);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
 }  // namespace reel::api

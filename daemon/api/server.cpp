@@ -2,9 +2,12 @@
 
 #include "api/server_state.hpp"
 #include "core/http_guard.hpp"
+#include "core/http_range.hpp"
 #include "reel/version.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -58,7 +61,7 @@ class http_conn : public connection {
   bool upgraded_ = false;
 };
 
-void add_common_headers(http::response<http::string_body>& res) {
+void add_common_headers(http::response_header<>& res) {
   res.set(http::field::server, server_header);
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
@@ -136,10 +139,7 @@ std::optional<response> check_header(server_state& st, const request& req,
       return r;
     }
   }
-  if (m.outcome != core::route_match::kind::found) {
-    request copy = req;
-    return st.routes.handle(m, copy);
-  }
+  if (m.outcome != core::route_match::kind::found) return router::unmatched(m, req);
   return std::nullopt;
 }
 
@@ -150,8 +150,8 @@ void add_cors(server_state& st, const request& req, response& r) {
   r.headers.emplace_back("Vary", "Origin");
 }
 
-asio::awaitable<void> write_response(http_conn& c, const response& r, unsigned version,
-                                     bool keep_alive, bool head) {
+asio::awaitable<void> write_plain(http_conn& c, const response& r, unsigned version,
+                                  bool keep_alive, bool head) {
   auto res = to_beast(r, version, keep_alive, head);
   c.stream_.expires_after(c.st_->write_timeout());
   if (head) {
@@ -162,13 +162,120 @@ asio::awaitable<void> write_response(http_conn& c, const response& r, unsigned v
   }
 }
 
+// A file, whole or the one range asked for. Returns false when the connection must close.
+asio::awaitable<bool> write_file(http_conn& c, const request& req, const response& r,
+                                 unsigned version, bool keep_alive, bool head) {
+  beast::error_code ec;
+  beast::file file;
+  file.open(r.file.c_str(), beast::file_mode::scan, ec);
+  const std::uint64_t size = ec ? 0 : file.size(ec);
+  if (ec) {
+    co_await write_plain(
+        c, response::error(core::make_error(core::errc::not_found, "the file is no longer there")),
+        version, keep_alive, head);
+    co_return keep_alive;
+  }
+  auto range = core::parse_range(req.header("Range"), size);
+  if (range.outcome == core::range_outcome::unsatisfiable) {
+    auto e = response::error(core::make_error(core::errc::bad_request, "range not satisfiable"));
+    e.status = 416;
+    e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
+    co_await write_plain(c, e, version, keep_alive, head);
+    co_return keep_alive;
+  }
+  const bool partial = range.outcome == core::range_outcome::partial;
+  http::response<http::empty_body> res{partial ? http::status::partial_content : http::status::ok,
+                                       version};
+  add_common_headers(res);
+  res.set(http::field::content_type, r.content_type);
+  res.set(http::field::accept_ranges, "bytes");
+  for (const auto& [k, v] : r.headers) res.set(k, v);
+  const std::uint64_t first = partial ? range.range.first : 0;
+  const std::uint64_t length = partial ? range.range.length() : size;
+  if (partial)
+    res.set(http::field::content_range, "bytes " + std::to_string(first) + "-" +
+                                            std::to_string(range.range.last) + "/" +
+                                            std::to_string(size));
+  res.keep_alive(keep_alive);
+  res.content_length(length);
+  c.stream_.expires_after(c.st_->write_timeout());
+  http::response_serializer<http::empty_body> sr{res};
+  auto [hec, hn] = co_await http::async_write_header(c.stream_, sr, use_tuple);
+  if (hec) co_return false;
+  if (head) co_return keep_alive;
+  file.seek(first, ec);
+  std::vector<char> chunk(64 * 1024);
+  std::uint64_t left = length;
+  while (left > 0) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
+    auto n = file.read(chunk.data(), want, ec);
+    if (ec || n == 0) co_return false;
+    c.stream_.expires_after(c.st_->write_timeout());
+    auto [wec, wn] =
+        co_await asio::async_write(c.stream_, asio::buffer(chunk.data(), n), use_tuple);
+    if (wec) co_return false;
+    left -= n;
+  }
+  co_return keep_alive;
+}
+
+// A chunked stream (text/event-stream): each piece as the source yields it.
+asio::awaitable<bool> write_stream(http_conn& c, const response& r, unsigned version) {
+  http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+  add_common_headers(res);
+  res.set(http::field::content_type, r.content_type);
+  for (const auto& [k, v] : r.headers) res.set(k, v);
+  res.chunked(true);
+  res.keep_alive(false);
+  c.stream_.expires_after(c.st_->write_timeout());
+  http::response_serializer<http::empty_body> sr{res};
+  auto [hec, hn] = co_await http::async_write_header(c.stream_, sr, use_tuple);
+  if (hec) co_return false;
+  for (;;) {
+    auto piece = co_await r.stream->next();
+    c.stream_.expires_after(c.st_->write_timeout());
+    if (!piece) {
+      co_await asio::async_write(c.stream_, http::make_chunk_last(), use_tuple);
+      co_return false;
+    }
+    if (piece->empty()) continue;
+    auto [wec, wn] =
+        co_await asio::async_write(c.stream_, http::make_chunk(asio::buffer(*piece)), use_tuple);
+    if (wec) co_return false;
+  }
+}
+
+// Writes any kind of response; false when the connection must close afterwards.
+asio::awaitable<bool> write_response(http_conn& c, const request& req, const response& r,
+                                     unsigned version, bool keep_alive) {
+  const bool head = req.method == "HEAD";
+  if (r.stream) co_return co_await write_stream(c, r, version);
+  if (!r.file.empty()) co_return co_await write_file(c, req, r, version, keep_alive, head);
+  co_await write_plain(c, r, version, keep_alive, head);
+  co_return keep_alive;
+}
+
+// Removes a spooled upload when the request is done, unless a handler moved it away.
+struct spool_guard {
+  std::string path;
+  ~spool_guard() {
+    if (!path.empty()) ::unlink(path.c_str());
+  }
+};
+
+std::string spool_path(server_state& st) {
+  static std::uint64_t counter = 0;
+  return st.ctx.state_dir + "/tmp/upload-" + std::to_string(::getpid()) + "-" +
+         std::to_string(++counter);
+}
+
 asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
   auto& st = *c->st_;
   beast::flat_buffer buf;
   for (;;) {
     if (st.stopping) break;
     c->idle_ = true;
-    http::request_parser<http::string_body> parser;
+    http::request_parser<http::empty_body> parser;
     parser.header_limit(16 * 1024);
     // The route's own limit is set once the header says which route; until then, the largest.
     parser.body_limit(static_cast<std::uint64_t>(
@@ -180,7 +287,7 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
       if (ec == http::error::body_limit) {
         auto e = core::make_error(core::errc::payload_too_large,
                                   "the body is larger than any call takes");
-        co_await write_response(*c, response::error(e), 11, false, false);
+        co_await write_plain(*c, response::error(e), 11, false, false);
         break;
       }
       // A request Beast could not parse gets a 400; timeouts and closed peers just end.
@@ -188,22 +295,23 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
           ec != http::error::end_of_stream && ec != http::error::partial_message) {
         auto e =
             core::make_error(core::errc::bad_request, "malformed HTTP request: " + ec.message());
-        co_await write_response(*c, response::error(e), 11, false, false);
+        co_await write_plain(*c, response::error(e), 11, false, false);
       }
       break;
     }
     const auto started = std::chrono::steady_clock::now();
     auto& hdr = parser.get();
+    const unsigned version = hdr.version();
     request req = to_request(hdr);
     const bool is_ws = beast::websocket::is_upgrade(hdr);
-    auto m = st.routes.match(is_ws ? "GET" : req.method, req.path);
+    auto m = st.routes.match(req.method, req.path);
 
     std::optional<response> early;
     if (is_ws && req.path != "/v1/ws")
       early =
           response::error(core::make_error(core::errc::not_found, "no WebSocket at " + req.path));
     else
-      early = check_header(st, req, m, is_ws && req.path == "/v1/ws");
+      early = check_header(st, req, m, is_ws);
 
     if (!early && is_ws) {
       auto key = core::bearer_token(req.header("Authorization"));
@@ -219,7 +327,8 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
     }
 
     bool keep_alive = hdr.keep_alive() && !st.stopping;
-    if (!early) {
+    spool_guard spool;
+    if (!early && !parser.is_done()) {
       const auto limit = st.routes.body_limit(m);
       if (auto len = parser.content_length(); len && *len > limit) {
         early = response::error(
@@ -227,37 +336,53 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
                                                                 " bytes; this call takes at most " +
                                                                 std::to_string(limit)));
       } else {
-        parser.body_limit(limit);
-        if (!parser.is_done()) {
-          if (beast::iequals(hdr[http::field::expect], "100-continue")) {
-            http::response<http::empty_body> cont{http::status::continue_, hdr.version()};
-            c->stream_.expires_after(st.write_timeout());
-            co_await http::async_write(c->stream_, cont, use_tuple);
+        if (beast::iequals(hdr[http::field::expect], "100-continue")) {
+          http::response<http::empty_body> cont{http::status::continue_, version};
+          c->stream_.expires_after(st.write_timeout());
+          co_await http::async_write(c->stream_, cont, use_tuple);
+        }
+        beast::error_code bec;
+        if (st.routes.body_of(m) == body_kind::file) {
+          http::request_parser<http::file_body> fp{std::move(parser)};
+          fp.body_limit(limit);
+          spool.path = spool_path(st);
+          ::mkdir((st.ctx.state_dir + "/tmp").c_str(), 0700);
+          fp.get().body().open(spool.path.c_str(), beast::file_mode::write_new, bec);
+          if (!bec) {
+            c->stream_.expires_after(st.read_timeout());
+            auto [rec, rn] = co_await http::async_read(c->stream_, buf, fp, use_tuple);
+            bec = rec;
+            fp.get().body().close();
+            req.body_file = spool.path;
           }
+        } else {
+          http::request_parser<http::string_body> sp{std::move(parser)};
+          sp.body_limit(limit);
           c->stream_.expires_after(st.read_timeout());
-          auto [bec, bn] = co_await http::async_read(c->stream_, buf, parser, use_tuple);
-          if (bec == http::error::body_limit) {
-            early = response::error(core::make_error(
-                core::errc::payload_too_large,
-                "the body is larger than this call takes (" + std::to_string(limit) + " bytes)"));
-          } else if (bec) {
-            break;  // timed out or the peer went away mid-body: nothing to answer
-          }
+          auto [rec, rn] = co_await http::async_read(c->stream_, buf, sp, use_tuple);
+          bec = rec;
+          if (!bec) req.body = std::move(sp.get().body());
+        }
+        if (bec == http::error::body_limit) {
+          early = response::error(core::make_error(
+              core::errc::payload_too_large,
+              "the body is larger than this call takes (" + std::to_string(limit) + " bytes)"));
+        } else if (bec) {
+          break;  // timed out or the peer went away mid-body: nothing to answer
         }
       }
       if (early) keep_alive = false;  // the unread body is still on the wire
     }
 
+    // Not a conditional expression: GCC 12 mishandles co_await inside ?: .
     response res;
-    if (early) {
+    if (early)
       res = std::move(*early);
-    } else {
-      req.body = std::move(parser.get().body());
-      res = st.routes.handle(m, req);
-    }
+    else
+      res = co_await st.routes.handle(m, req);
     add_cors(st, req, res);
     count_request(st, m.name, req.method, res.status, started);
-    co_await write_response(*c, res, hdr.version(), keep_alive, req.method == "HEAD");
+    if (!co_await write_response(*c, req, res, version, keep_alive)) break;
     if (!keep_alive) break;
   }
   if (!c->upgraded_) {

@@ -6,8 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <functional>
@@ -47,7 +47,7 @@ struct server_state {
   }
 };
 
-using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+using http_request = boost::beast::http::request<boost::beast::http::empty_body>;
 
 // Serves one WebSocket connection after the HTTP upgrade request was read and checked.
 // `authorized` is true when the upgrade carried the key. Runs until the socket closes.
