@@ -65,14 +65,13 @@ boost::asio::awaitable<response> router::handle(core::route_match m, request req
 
 core::result<nlohmann::json> json_body(const request& req) {
   using out = core::result<nlohmann::json>;
-  if (req.body.empty()) return out(boost::system::in_place_value, nlohmann::json::object());
+  if (req.body.empty()) return core::json_value(nlohmann::json::object());
   try {
     auto j = nlohmann::json::parse(req.body);
     if (!j.is_object())
       return out(boost::system::in_place_error,
                  core::make_error(core::errc::bad_request, "the body must be a JSON object"));
-    // nlohmann::json converts to almost anything, so the value is placed explicitly.
-    return out(boost::system::in_place_value, std::move(j));
+    return core::json_value(std::move(j));
   } catch (const nlohmann::json::parse_error& e) {
     return out(boost::system::in_place_error,
                core::make_error(core::errc::bad_request, "the body is not valid JSON (byte " +

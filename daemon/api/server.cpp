@@ -318,6 +318,7 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
       bool authorized = !key.empty() && core::constant_time_equal(key, st.ctx.api_key);
       if (!key.empty() && !authorized) {
         early = response::error(core::make_error(core::errc::unauthorized, "wrong API key"));
+        early->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"reel\"");
       } else {
         count_request(st, "/v1/ws", "GET", 101, started);
         c->upgraded_ = true;

@@ -8,9 +8,11 @@
 #include "reel/version.hpp"
 #include "service/hub.hpp"
 
+#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -178,8 +180,17 @@ void ws_session::handle(std::string_view text) {
 
 asio::awaitable<void> ws_session::writer(std::shared_ptr<ws_session> self) {
   auto& ws = self->ws_;
+  // With several frames waiting, TCP_CORK lets the kernel pack them into full segments instead
+  // of one packet (and one wake-up of the client) per frame; it is lifted when the queue drains.
+  using tcp_cork = asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
+  bool corked = false;
   while (!self->done_) {
     while (!self->outbox_.empty() && !self->close_code_) {
+      if (!corked && self->outbox_.size() > 1) {
+        beast::error_code cec;
+        beast::get_lowest_layer(ws).socket().set_option(tcp_cork(true), cec);
+        corked = !cec;
+      }
       // Hold a reference: a coalesce or clear() may drop the queue's copy meanwhile.
       core::frame f = self->outbox_.front();
       self->writing_ = true;
@@ -193,6 +204,11 @@ asio::awaitable<void> ws_session::writer(std::shared_ptr<ws_session> self) {
       self->sent_ += 1;
       if (!self->outbox_.empty() && self->outbox_.front() == f) self->outbox_.pop();
     }
+    if (corked) {
+      beast::error_code cec;
+      beast::get_lowest_layer(ws).socket().set_option(tcp_cork(false), cec);
+      corked = false;
+    }
     if (self->close_code_) {
       self->writing_ = true;
       self->write_started_ = clock::now();
@@ -204,6 +220,8 @@ asio::awaitable<void> ws_session::writer(std::shared_ptr<ws_session> self) {
     }
     self->wake_.expires_at(clock::time_point::max());
     co_await self->wake_.async_wait(use_tuple);
+    // Yield once: events published in this turn of the loop join the batch written next.
+    co_await asio::post(self->st_->io, asio::use_awaitable);
   }
 }
 

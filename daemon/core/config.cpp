@@ -12,7 +12,7 @@ constexpr std::int64_t big = std::int64_t{1} << 40;
 
 // The schema. Adding a key: a row here, a member in config, a case in slot_of, a line in
 // config/reeld.toml (tests/core/config_test.cpp checks that the file and this table agree).
-constexpr std::array<config_key, 18> keys{{
+constexpr std::array<config_key, 30> keys{{
     {"api.listen", "REEL_API_LISTEN", "REEL_LISTEN", "--listen", config_type::listen_address,
      "address and port to listen on; loopback only"},
     {"api.allowed_origins", "REEL_API_ALLOWED_ORIGINS", "", "--allow-origin",
@@ -49,6 +49,30 @@ constexpr std::array<config_key, 18> keys{{
      "trace, debug, info, warn, error or off"},
     {"daemon.shutdown_timeout_ms", "REEL_DAEMON_SHUTDOWN_TIMEOUT_MS", "", "", config_type::integer,
      "milliseconds to finish work after SIGTERM before exiting", 100, 60000},
+    {"upstream.base_url", "REEL_UPSTREAM_BASE_URL", "", "", config_type::string,
+     "NemoVideo API origin (https://host[:port]); certificates are always verified"},
+    {"upstream.token", "REEL_UPSTREAM_TOKEN", "NEMO_TOKEN", "", config_type::string,
+     "your own NemoVideo token (also NEMO_TOKEN); empty: a free anonymous token is used"},
+    {"upstream.ca_file", "REEL_UPSTREAM_CA_FILE", "", "", config_type::string,
+     "PEM file of extra CA certificates trusted beside the system store; empty: system only"},
+    {"upstream.skill_source", "REEL_UPSTREAM_SKILL_SOURCE", "", "", config_type::string,
+     "X-Skill-Source attribution header sent on every call"},
+    {"upstream.skill_version", "REEL_UPSTREAM_SKILL_VERSION", "", "", config_type::string,
+     "X-Skill-Version attribution header sent on every call"},
+    {"upstream.skill_platform", "REEL_UPSTREAM_SKILL_PLATFORM", "", "", config_type::string,
+     "X-Skill-Platform attribution header sent on every call"},
+    {"upstream.connect_timeout_s", "REEL_UPSTREAM_CONNECT_TIMEOUT_S", "", "", config_type::integer,
+     "seconds allowed to resolve, connect and finish the TLS handshake", 1, 600},
+    {"upstream.request_timeout_s", "REEL_UPSTREAM_REQUEST_TIMEOUT_S", "", "", config_type::integer,
+     "seconds allowed for each write and each read of a call", 1, 3600},
+    {"upstream.sse_idle_timeout_s", "REEL_UPSTREAM_SSE_IDLE_TIMEOUT_S", "", "",
+     config_type::integer, "seconds a chat stream may stay silent before it is given up", 1, 3600},
+    {"upstream.rate_limit_wait_s", "REEL_UPSTREAM_RATE_LIMIT_WAIT_S", "", "", config_type::integer,
+     "seconds to wait after HTTP 429 before the one retry", 0, 3600},
+    {"upstream.token_renew_margin_s", "REEL_UPSTREAM_TOKEN_RENEW_MARGIN_S", "", "",
+     config_type::integer, "seconds before expiry an anonymous token is renewed", 0, 604800},
+    {"upstream.pool_size", "REEL_UPSTREAM_POOL_SIZE", "", "", config_type::integer,
+     "idle keep-alive connections kept open to the API", 0, 64},
 }};
 
 slot slot_of(config& c, std::string_view n) {
@@ -70,6 +94,18 @@ slot slot_of(config& c, std::string_view n) {
   if (n == "store.event_retention") return &c.store.event_retention;
   if (n == "log.level") return &c.log.level;
   if (n == "daemon.shutdown_timeout_ms") return &c.daemon.shutdown_timeout_ms;
+  if (n == "upstream.base_url") return &c.upstream.base_url;
+  if (n == "upstream.token") return &c.upstream.token;
+  if (n == "upstream.ca_file") return &c.upstream.ca_file;
+  if (n == "upstream.skill_source") return &c.upstream.skill_source;
+  if (n == "upstream.skill_version") return &c.upstream.skill_version;
+  if (n == "upstream.skill_platform") return &c.upstream.skill_platform;
+  if (n == "upstream.connect_timeout_s") return &c.upstream.connect_timeout_s;
+  if (n == "upstream.request_timeout_s") return &c.upstream.request_timeout_s;
+  if (n == "upstream.sse_idle_timeout_s") return &c.upstream.sse_idle_timeout_s;
+  if (n == "upstream.rate_limit_wait_s") return &c.upstream.rate_limit_wait_s;
+  if (n == "upstream.token_renew_margin_s") return &c.upstream.token_renew_margin_s;
+  if (n == "upstream.pool_size") return &c.upstream.pool_size;
   return static_cast<bool*>(nullptr);
 }
 

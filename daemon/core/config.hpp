@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "reel/version.hpp"
+
 namespace reel::core {
 
 struct config {
@@ -39,6 +41,20 @@ struct config {
   struct daemon_section {
     std::int64_t shutdown_timeout_ms = 4000;
   } daemon;
+  struct upstream_section {
+    std::string base_url = "https://mega-api-prod.nemovideo.ai";
+    std::string token;    // a user's own token; empty: anonymous tokens. A secret: never logged
+    std::string ca_file;  // extra CA certificates (PEM) trusted beside the system store
+    std::string skill_source = "reel";
+    std::string skill_version = reel::version;
+    std::string skill_platform = "unknown";
+    std::int64_t connect_timeout_s = 10;
+    std::int64_t request_timeout_s = 60;
+    std::int64_t sse_idle_timeout_s = 660;
+    std::int64_t rate_limit_wait_s = 30;
+    std::int64_t token_renew_margin_s = 3600;
+    std::int64_t pool_size = 4;
+  } upstream;
 };
 
 // A value as it comes from a file (typed) or from the environment or a flag (text).

@@ -43,6 +43,12 @@ struct error {
 template <class T>
 using result = boost::system::result<T, error>;
 
+// result<nlohmann::json> from a JSON value: json converts to almost anything, so the implicit
+// constructor is ambiguous and the value must be placed explicitly.
+inline result<nlohmann::json> json_value(nlohmann::json j) {
+  return result<nlohmann::json>(boost::system::in_place_value, std::move(j));
+}
+
 // The wire name of a code ("out_of_credits").
 std::string_view to_string(errc code) noexcept;
 // The code for a wire name; nullopt when unknown.

@@ -23,14 +23,47 @@ error bad(std::string message) {
   return make_error(errc::bad_request, std::move(message));
 }
 
-bool name_chars(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_lower(c) || (c >= 'A' && c <= 'Z') || is_digit(c);
+}
+
+// A session id (proto SessionTopic): [A-Za-z0-9_-]{1,64}.
+bool session_id_ok(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!is_alnum(c) && c != '_' && c != '-') return false;
   return true;
+}
+
+// An app topic's name (proto AppTopic): [A-Za-z0-9][A-Za-z0-9._-]{0,63}.
+bool app_name_ok(std::string_view s) {
+  if (s.empty() || s.size() > 64 || !is_alnum(s.front())) return false;
+  for (char c : s)
+    if (!is_alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+// An event name (proto EventNamePattern): [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*, at most 64.
+bool event_name_ok(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  bool segment_start = true;
+  for (char c : s) {
+    if (segment_start) {
+      if (!is_lower(c)) return false;
+      segment_start = false;
+    } else if (c == '.') {
+      segment_start = true;
+    } else if (!is_lower(c) && !is_digit(c) && c != '_') {
+      return false;
+    }
+  }
+  return !segment_start;
 }
 
 // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -87,16 +120,23 @@ result<ws_request> parse_ws_request(std::string_view text, nlohmann::json& id_ou
     case ws_op::unsubscribe:
     case ws_op::publish:
       if (!string_field("topic", r.topic, true) || !valid_topic(r.topic))
-        return bad("\"topic\" must be session:<id>, renders, status, * or app:<name>");
+        return bad(
+            "\"topic\" must be session:<id> (id: 1-64 of A-Z a-z 0-9 _ -), renders, status, * or "
+            "app:<name> (name: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)");
       if (auto it = j.find("since"); it != j.end() && r.op == ws_op::subscribe) {
         if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
           return bad("\"since\" must be an integer >= 0");
         r.since = it->get<std::int64_t>();
       }
       if (r.op == ws_op::publish) {
-        if (!string_field("event", r.event, true) || !name_chars(r.event))
-          return bad("publish needs an \"event\" name of letters, digits, '.', '_' or '-'");
-        if (auto it = j.find("data"); it != j.end()) r.data = *it;
+        if (!string_field("event", r.event, true) || !event_name_ok(r.event))
+          return bad(
+              "publish needs an \"event\" name of at most 64 characters: dot-separated parts of "
+              "a-z 0-9 _, each starting with a letter (e.g. cursor.moved)");
+        if (auto it = j.find("data"); it != j.end()) {
+          if (!it->is_object()) return bad("publish \"data\" must be a JSON object");
+          r.data = *it;
+        }
       }
       break;
     default:
@@ -108,8 +148,9 @@ result<ws_request> parse_ws_request(std::string_view text, nlohmann::json& id_ou
 
 bool valid_topic(std::string_view topic) noexcept {
   if (topic == "renders" || topic == "status" || topic == "*") return true;
-  for (std::string_view prefix : {"session:", "app:"})
-    if (topic.substr(0, prefix.size()) == prefix) return name_chars(topic.substr(prefix.size()));
+  constexpr std::string_view session = "session:", app = "app:";
+  if (topic.starts_with(session)) return session_id_ok(topic.substr(session.size()));
+  if (topic.starts_with(app)) return app_name_ok(topic.substr(app.size()));
   return false;
 }
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using namespace reel::core;
 
@@ -45,7 +46,19 @@ TEST_CASE("malformed requests fail with bad_request and keep the id when readabl
       {R"({"id":2,"op":"subscribe","topic":"renders","since":-1})", true},
       {R"({"id":2,"op":"subscribe","topic":"renders","since":"3"})", true},
       {R"({"id":3,"op":"publish","topic":"app:x","event":"bad name"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":"Cursor.moved"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":"cursor-moved"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":"cursor..moved"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":".cursor"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":"cursor."})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":"1cursor"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":"cursor.2d"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:x","event":""})", true},
+      {R"({"id":3,"op":"publish","topic":"app:-x","event":"tick"})", true},
+      {R"({"id":3,"op":"publish","topic":"app:.x","event":"tick"})", true},
+      {R"({"id":2,"op":"subscribe","topic":"session:s.1"})", true},
       {R"({"id":{"a":1},"op":"ping"})", false},
+      {R"({"id":5,"op":"publish","topic":"app:x","event":"hi","data":7})", true},
   };
   for (const auto& r : rows) {
     CAPTURE(r.text);
@@ -61,6 +74,50 @@ TEST_CASE("topics") {
   for (auto t : {"renders", "status", "*", "session:s_1", "app:editor-2"}) CHECK(valid_topic(t));
   for (auto t : {"", "session", "session:", "app:a b", "renders2", "x:y"})
     CHECK_FALSE(valid_topic(t));
+}
+
+TEST_CASE("topic names follow proto: session ids [A-Za-z0-9_-]{1,64}, app names start alnum") {
+  const std::string id64(64, 'a');
+  const std::string name64 = "A" + std::string(63, '.');
+  for (const auto& t : std::vector<std::string>{"session:" + id64, "session:S-1_b", "app:" + name64,
+                                                "app:0", "app:Editor.v2_x-y"}) {
+    CAPTURE(t);
+    CHECK(valid_topic(t));
+  }
+  for (const auto& t : std::vector<std::string>{
+           "session:" + id64 + "a", "session:s.1", "session:s:1", "app:", "app:" + name64 + "a",
+           "app:-x", "app:.x", "app:_x", "app:a/b", "app:é", "App:x", "session:s 1"}) {
+    CAPTURE(t);
+    CHECK_FALSE(valid_topic(t));
+  }
+}
+
+TEST_CASE("event names are dot-separated lower-case parts of at most 64 characters") {
+  auto publish = [](const std::string& event) {
+    nlohmann::json id;
+    return parse_ws_request(
+        nlohmann::json{{"id", 1}, {"op", "publish"}, {"topic", "app:x"}, {"event", event}}.dump(),
+        id);
+  };
+  const std::string long64 = "a" + std::string(63, '_');
+  for (const auto& e :
+       std::vector<std::string>{"x", "tick", "cursor.moved", "a1.b_2.c", "chat.text", long64}) {
+    CAPTURE(e);
+    auto r = publish(e);
+    REQUIRE(r.has_value());
+    CHECK(r->event == e);
+  }
+  for (const auto& e : std::vector<std::string>{"", long64 + "a", "Tick", "cursor-moved", "a..b",
+                                                ".a", "a.", "1a", "a.1b", "a b", "a/b", "_a"}) {
+    CAPTURE(e);
+    auto r = publish(e);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == errc::bad_request);
+    CHECK(r.error().message.find("\"event\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("publishable topics") {
   CHECK(publishable_topic("app:bot"));
   CHECK_FALSE(publishable_topic("renders"));
   CHECK_FALSE(publishable_topic("session:s_1"));

@@ -2,13 +2,17 @@
 // Gathers a request body as it arrives: small bodies as text (capped), multipart/form-data as
 // per-part summaries (name, size, first bytes) so uploads never sit in memory.
 #include "fake_nemo/http_types.hpp"
-#include "fake_nemo/multipart_parser.hpp"
+#include "core/multipart_parser.hpp"
 
 #include <cstddef>
 #include <optional>
 #include <string_view>
 
 namespace reel::fake_nemo {
+
+using core::multipart_boundary;
+using core::multipart_event;
+using core::multipart_parser;
 
 class body_collector {
  public:

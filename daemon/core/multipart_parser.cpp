@@ -1,13 +1,19 @@
-#include "fake_nemo/multipart_parser.hpp"
+#include "core/multipart_parser.hpp"
 
-#include "fake_nemo/http_types.hpp"
 
 #include <utility>
 
-namespace reel::fake_nemo {
+namespace reel::core {
 namespace {
 
 constexpr std::size_t max_header_block = 16 * 1024;
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -214,4 +220,4 @@ std::string multipart_boundary(std::string_view content_type) {
   return {};
 }
 
-}  // namespace reel::fake_nemo
+}  // namespace reel::core

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace reel::fake_nemo {
+namespace reel::core {
 
 struct multipart_event {
   enum class kind { part_begin, part_data, part_end, finished, error };
@@ -46,4 +46,4 @@ class multipart_parser {
 // The boundary parameter of a multipart/form-data Content-Type; empty when it is not one.
 std::string multipart_boundary(std::string_view content_type);
 
-}  // namespace reel::fake_nemo
+}  // namespace reel::core

@@ -1,12 +1,12 @@
 // multipart_parser: fed whole, byte by byte, and split at every position (house rule 2).
-#include "fake_nemo/multipart_parser.hpp"
+#include "core/multipart_parser.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-using namespace reel::fake_nemo;
+using namespace reel::core;
 using namespace std::string_literals;
 
 namespace {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds reeld and the benchmarks (Release, in build-bench) and runs them, writing each result
+# table to bench/results/<name>.md. Usage: bench/run.sh [extra bench_ws_fanout options]; JOBS=N
+# sets the build parallelism (default 2).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="$root/build-bench"
+results="$root/bench/results"
+jobs="${JOBS:-2}"
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --target reeld bench_ws_fanout -j"$jobs"
+
+mkdir -p "$results"
+bench="$build/bench/bench_ws_fanout"
+echo "== bench_ws_fanout: publisher unpaced (throughput)" >&2
+"$bench" --reeld "$build/daemon/reeld" "$@" | tee "$results/ws_fanout.md"
+# At 1,000 events/s, 100 subscribers get 1,000,000 deliveries in 10 s: latency at the target load.
+echo "== bench_ws_fanout: publisher paced at 1000 events/s (latency)" >&2
+"$bench" --reeld "$build/daemon/reeld" --rate 1000 "$@" | tee "$results/ws_fanout_paced.md"
