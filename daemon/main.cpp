@@ -5,10 +5,12 @@
 #include "core/config.hpp"
 #include "core/metrics.hpp"
 #include "reel/version.hpp"
+#include "runtime/ids.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/state_dir.hpp"
 #include "runtime/systemd_notify.hpp"
 #include "service/hub.hpp"
+#include "service/session_service.hpp"
 #include "store/database.hpp"
 #include "store/events_repo.hpp"
 #include "store/migrations.hpp"
@@ -22,6 +24,7 @@
 
 #include <unistd.h>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -156,10 +159,18 @@ int run(const config::loaded_config& loaded) {
       {static_cast<std::size_t>(cfg.store.event_flush_batch), cfg.store.event_retention});
   housekeeping chores(io, hub, std::chrono::milliseconds(cfg.store.event_flush_ms));
 
+  // Backends by name. Each backend's construction goes here; sessions name one of them.
+  std::map<std::string, service::backend*> backends;
+
+  service::session_service sessions(
+      *db, hub, backends, now_ms, runtime::new_id,
+      {"local", static_cast<std::uint64_t>(cfg.api.max_media_body)});
+
   std::string host;
   std::uint16_t port = 0;
   core::split_listen(cfg.api.listen, host, port);
   api::api_context ctx{cfg, *key, state_dir, "", 0, hub, *db, metrics, {}, {}};
+  ctx.sessions = &sessions;
   ctx.uptime_s = [started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };

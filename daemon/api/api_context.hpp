@@ -9,8 +9,18 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace reel::service {
+class session_service;
+}
 
 namespace reel::api {
+
+// A part of /v1/status that a component owns: it fills its key of the status object.
+using status_part = std::function<void(nlohmann::json& status)>;
 
 struct api_context {
   const core::config& cfg;
@@ -23,6 +33,10 @@ struct api_context {
   core::metrics& metrics;
   std::function<double()> uptime_s;
   std::function<std::size_t()> ws_clients;
+  // Services, set by main() before the server starts.
+  service::session_service* sessions = nullptr;
+  // Components that add to /v1/status (the token keeper, backends); run in order.
+  std::vector<status_part> status_parts;
 };
 
 }  // namespace reel::api

@@ -3,6 +3,7 @@
 #include "api/router.hpp"
 #include "core/ws_protocol.hpp"
 #include "reel/version.hpp"
+#include "service/session_service.hpp"
 #include "store/events_repo.hpp"
 #include "store/jobs_repo.hpp"
 #include "store/media_repo.hpp"
@@ -52,15 +53,9 @@ nlohmann::json status_json(api_context& ctx) {
     jobs[s] = 0;
   for (const auto& [state, n] : store::jobs_repo(ctx.db).count_by_state()) jobs[state] = n;
   nlohmann::json backends = nlohmann::json::array();
-  backends.push_back({{"name", "local"},
-                      {"default", true},
-                      {"health", "unavailable"},
-                      {"detail", "the local backend is not in this build yet"}});
-  backends.push_back({{"name", "nemovideo"},
-                      {"default", false},
-                      {"health", "unavailable"},
-                      {"detail", "the cloud backend is not in this build yet"}});
-  return {
+  if (ctx.sessions)
+    for (const auto& [name, b] : ctx.sessions->backends()) backends.push_back(b->health());
+  nlohmann::json out{
       {"version", reel::version},
       {"uptime_s", ctx.uptime_s()},
       {"pid", static_cast<std::int64_t>(::getpid())},
@@ -77,6 +72,8 @@ nlohmann::json status_json(api_context& ctx) {
         {"ws_clients", ctx.ws_clients()},
         {"events_stored", store::events_repo(ctx.db).count()}}},
   };
+  for (const auto& part : ctx.status_parts) part(out);
+  return out;
 }
 
 }  // namespace reel::api

@@ -123,6 +123,11 @@ std::string to_toml(const core::config& cfg) {
       section = sec;
     }
     out += "# " + std::string(key.comment) + "\n";
+    // The cloud token is a secret: say that it is set, never what it is.
+    if (key.name == "upstream.token" && !cfg.upstream.token.empty()) {
+      out += "# token = \"...\" is set (not shown)\n";
+      continue;
+    }
     out += std::string(key.name.substr(dot + 1)) + " = " + core::config_value_toml(cfg, key) + "\n";
   }
   return out;

@@ -126,3 +126,11 @@ TEST_CASE("the state directory: config, then $STATE_DIRECTORY, $XDG_STATE_HOME, 
   CHECK(dir_for({{"HOME", "/h"}}).source == "$HOME");
   CHECK(dir_for({{"REEL_STATE_DIR", "/s"}, {"STATE_DIRECTORY", "/var/lib/reel"}}).path == "/s");
 }
+
+TEST_CASE("the effective configuration never prints the cloud token") {
+  core::config c;
+  REQUIRE(config::apply_toml(c, "[upstream]\ntoken = \"tok_secret_value_123\"\n", "f.toml").empty());
+  auto text = config::to_toml(c);
+  CHECK(text.find("tok_secret_value_123") == std::string::npos);
+  CHECK(text.find("is set (not shown)") != std::string::npos);
+}
