@@ -25,6 +25,20 @@ using asio::ip::tcp;
 using tuple_awaitable = asio::as_tuple_t<asio::use_awaitable_t<>>;
 constexpr tuple_awaitable use_tuple{};
 
+void log_failure::operator()(std::exception_ptr e) const {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    if (critical)
+      spdlog::critical("{} stopped: {}", what, ex.what());
+    else
+      spdlog::error("{} failed: {}", what, ex.what());
+  } catch (...) {
+    spdlog::error("{} failed with an unknown exception", what);
+  }
+}
+
 void server_state::remove(connection* c) {
   connections.erase(c);
   if (stopping && connections.empty() && on_idle) {
@@ -407,16 +421,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<server_state> st) {
     beast::error_code opt_ec;
     sock.set_option(tcp::no_delay(true), opt_ec);
     auto c = std::make_shared<http_conn>(st, std::move(sock));
-    asio::co_spawn(st->io, run_http(c), [](std::exception_ptr e) {
-      // A connection's failure ends that connection only.
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          spdlog::error("HTTP connection failed: {}", ex.what());
-        }
-      }
-    });
+    // A connection's failure ends that connection only.
+    asio::co_spawn(st->io, run_http(c), log_failure{"an HTTP connection", false});
   }
 }
 
@@ -452,15 +458,7 @@ core::result<std::uint16_t> server::bind(const std::string& host, std::uint16_t 
 }
 
 void server::start() {
-  asio::co_spawn(state_->io, accept_loop(state_), [](std::exception_ptr e) {
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::critical("the accept loop stopped: {}", ex.what());
-      }
-    }
-  });
+  asio::co_spawn(state_->io, accept_loop(state_), log_failure{"the accept loop", true});
 }
 
 void server::shutdown(std::function<void()> on_idle) {

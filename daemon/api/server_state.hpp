@@ -10,6 +10,7 @@
 #include <boost/beast/http/message.hpp>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <unordered_set>
 
@@ -45,6 +46,13 @@ struct server_state {
   std::chrono::seconds write_timeout() const {
     return std::chrono::seconds(ctx.cfg.api.write_timeout_s);
   }
+};
+
+// A co_spawn completion handler that logs the exception that ended a coroutine (rule 7).
+struct log_failure {
+  const char* what;
+  bool critical = false;
+  void operator()(std::exception_ptr e) const;
 };
 
 using http_request = boost::beast::http::request<boost::beast::http::empty_body>;

@@ -3,6 +3,8 @@
 // controlled environment, capturing its output and exit code.
 #include <doctest/doctest.h>
 
+#include "support/temp_dir.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -25,34 +27,7 @@
 
 namespace reel::cli::test {
 
-class temp_dir {
- public:
-  temp_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "reel-cli-test-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) FAIL("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
-  // Writes `text` to path()/relative, creating folders; returns the full path.
-  std::string write(const std::string& relative, const std::string& text) const {
-    auto p = path_ / relative;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using reel::test::temp_dir;
 
 // A port on 127.0.0.1 that nothing listens on (bound to port 0, then closed).
 inline std::uint16_t free_port() {
