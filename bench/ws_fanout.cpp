@@ -2,7 +2,7 @@
 // WebSocket subscribers, plus its start time and memory. See bench/README.md.
 #include "fanout_client.hpp"
 #include "fanout_report.hpp"
-#include "notify_listener.hpp"
+#include "support/notify_socket.hpp"
 #include "proc_probe.hpp"
 #include "support/daemon_process.hpp"
 #include "support/temp_dir.hpp"
@@ -66,14 +66,14 @@ std::unique_ptr<test::daemon_process> start_daemons(const options& o, const test
   for (int i = 0; i < o.starts; ++i) {
     // One daemon at a time, so a start does not share the CPU with the previous one's exit.
     if (d) d->stop(SIGTERM);
-    bench::notify_listener notify(tmp.file("notify-" + std::to_string(i)));
+    test::notify_socket notify(tmp.file("notify-" + std::to_string(i)));
     const auto spawned = std::chrono::steady_clock::now();
     d = std::make_unique<test::daemon_process>(o.reeld, tmp.file("state-" + std::to_string(i)),
                                                std::vector<std::string>{},
                                                std::vector<std::string>{notify.env()});
-    auto ready = notify.ready_at();
+    auto ready = notify.wait_for("READY=1");
     if (!ready) throw std::runtime_error("reeld did not send READY=1; see " + d->log_path());
-    ready_ms.push_back(std::chrono::duration<double, std::milli>(*ready - spawned).count());
+    ready_ms.push_back(std::chrono::duration<double, std::milli>(ready->at - spawned).count());
   }
   return d;
 }
