@@ -27,17 +27,17 @@ struct created_session {
 
 // One file or URL to add to a session. A file is owned by the caller until the call returns.
 struct media_source {
-  std::string path;  // a file on this machine (already checked), or empty
-  std::string url;   // or a URL
-  std::string name;  // what the user called it
+  std::string path;                      // a file on this machine (already checked), or empty
+  std::string url;                       // or a URL
+  std::string name;                      // what the user called it
   std::optional<core::media_type> type;  // known for files (sniffed), maybe not for URLs
   std::uint64_t size = 0;
   std::string sha256;  // of the file, when known
 };
 
 struct media_added {
-  std::optional<std::string> upstream_ref;  // the cloud's name for it
-  std::optional<std::string> stored_path;   // where the bytes now live on this machine
+  std::optional<std::string> upstream_ref;         // the cloud's name for it
+  std::optional<std::string> stored_path;          // where the bytes now live on this machine
   nlohmann::json meta = nlohmann::json::object();  // duration_s, width, height, ...
 };
 

@@ -1,8 +1,8 @@
 #include "service/session_service.hpp"
 
 #include "core/draft.hpp"
-#include "core/ws_protocol.hpp"
 #include "core/timeline_summary.hpp"
+#include "core/ws_protocol.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -43,8 +43,7 @@ struct progress_reporter {
 session_service::session_service(store::database& db, hub& events,
                                  std::map<std::string, backend*> backends,
                                  std::function<std::int64_t()> now_ms,
-                                 std::function<std::string(std::string_view)> new_id,
-                                 options opts)
+                                 std::function<std::string(std::string_view)> new_id, options opts)
     : db_(db),
       hub_(events),
       backends_(std::move(backends)),
@@ -57,7 +56,14 @@ backend* session_service::backend_named(const std::string& name) {
   return it == backends_.end() ? nullptr : it->second;
 }
 
-backend* session_service::backend_of(const store::session_row& s) { return backend_named(s.backend); }
+backend* session_service::backend_of(const store::session_row& s) {
+  return backend_named(s.backend);
+}
+
+bool session_service::accepts_text(const store::session_row& s) const {
+  // Scripts (.txt, .md) feed the local engine's voice-over; the cloud takes media only.
+  return s.backend == "local";
+}
 
 core::result<store::session_row> session_service::require(const std::string& id) {
   auto row = store::sessions_repo(db_).find(id);
@@ -73,8 +79,8 @@ async_result<store::session_row> session_service::create(std::string backend_nam
   if (!b) {
     std::string known;
     for (const auto& [n, _] : backends_) known += (known.empty() ? "" : ", ") + n;
-    co_return core::make_error(core::errc::bad_request,
-                               "unknown backend \"" + backend_name + "\"; this daemon has " + known);
+    co_return core::make_error(core::errc::bad_request, "unknown backend \"" + backend_name +
+                                                            "\"; this daemon has " + known);
   }
   store::session_row row;
   row.id = new_id_("s_");
@@ -129,17 +135,30 @@ core::result<media_source> session_service::inspect_file(const std::string& path
                                                          bool allow_text) const {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return core::make_error(core::errc::bad_request, "cannot read " + name + ": no such file, or no permission");
+    return core::make_error(core::errc::bad_request,
+                            "cannot read " + name + ": no such file, or no permission");
   struct stat st {};
   char head[64];
   ssize_t n = -1;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) n = ::pread(fd, head, sizeof head, 0);
   ::close(fd);
   if (n < 0) return core::make_error(core::errc::bad_request, name + " is not a regular file");
-  auto type = core::check_media(std::string_view(head, static_cast<std::size_t>(n)), name, allow_text);
-  if (!type) return type.error();
+  // Refusals name the file (a batch has several) and list what is accepted, so the user can fix
+  // the whole batch at once.
+  auto type =
+      core::check_media(std::string_view(head, static_cast<std::size_t>(n)), name, allow_text);
+  if (!type) {
+    auto e = type.error();
+    e.message = name + ": " + e.message;
+    return e;
+  }
   auto size = core::check_media_size(static_cast<std::uint64_t>(st.st_size), opts_.max_media_bytes);
-  if (!size) return size.error();
+  if (!size) {
+    auto e = size.error();
+    e.message =
+        name + ": " + e.message + " Accepted formats: " + core::accepted_formats(allow_text) + ".";
+    return e;
+  }
   media_source src;
   src.path = path;
   src.name = name;
@@ -184,8 +203,8 @@ async_result<std::vector<store::media_row>> session_service::add_files(
   co_return added;
 }
 
-async_result<std::vector<store::media_row>> session_service::add_urls(std::string session_id,
-                                                                      std::vector<std::string> urls) {
+async_result<std::vector<store::media_row>> session_service::add_urls(
+    std::string session_id, std::vector<std::string> urls) {
   std::vector<media_source> sources;
   for (auto& u : urls) {
     if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0)
@@ -216,22 +235,65 @@ async_result<nlohmann::json> session_service::state(std::string session_id) {
   }
   if (!st) co_return st.error();
   nlohmann::json media = nlohmann::json::array();
-  for (const auto& m : this->media(session_id)) media.push_back(media_json(m));
-  auto parsed = core::draft::from_json(st->draft);
-  std::string summary =
-      parsed ? core::summarize_timeline(*parsed) : "The timeline could not be read: " + parsed.error().message;
+  const auto rows = this->media(session_id);
+  for (const auto& m : rows) media.push_back(media_json(m));
+  co_return core::json_value(state_json(session_id, *st, rows, std::move(media)));
+}
+
+nlohmann::json session_service::state_json(const std::string& session_id, const backend_state& st,
+                                           const std::vector<store::media_row>& rows,
+                                           nlohmann::json media) {
+  // Segments name their media by the backend's id (the cloud's media_id) or a file: the summary
+  // shows the names the user gave instead.
+  core::media_catalog catalog;
+  auto kind_of = [](std::string_view k) -> std::optional<core::media_kind> {
+    for (auto mk : {core::media_kind::video, core::media_kind::image, core::media_kind::audio,
+                    core::media_kind::text})
+      if (core::to_string(mk) == k) return mk;
+    return std::nullopt;
+  };
+  // The backend's own list is read leniently: a field of another type is no name, not a throw.
+  auto text = [](const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end()) return std::string();
+    if (it->is_string()) return it->get<std::string>();
+    return it->is_number_integer() ? it->dump() : std::string();
+  };
+  if (st.media.is_array()) {
+    for (const auto& info : st.media) {
+      if (!info.is_object()) continue;
+      auto id = text(info, "media_id");
+      if (id.empty()) continue;
+      catalog[id] = {text(info, "name"), kind_of(text(info, "type"))};
+    }
+  }
+  for (const auto& m : rows) {
+    core::media_info mi{m.name, kind_of(m.kind)};
+    catalog[m.id] = mi;
+    if (m.upstream_ref) catalog[*m.upstream_ref] = mi;
+    if (m.path) catalog[*m.path] = mi;
+  }
+  std::string summary;
+  if (st.draft.is_null()) {
+    summary = "Timeline is empty";
+  } else {
+    auto parsed = core::draft::from_json(st.draft);
+    summary = parsed ? core::summarize_timeline(*parsed, catalog)
+                     : "The timeline could not be read: " + parsed.error().message;
+  }
   nlohmann::json out{{"session", session_id},
-                     {"draft", st->draft},
+                     {"draft", st.draft},
                      {"summary", std::move(summary)},
                      {"media", std::move(media)}};
-  if (!st->media.empty()) out["backend_media"] = st->media;
-  if (!st->generated.empty()) out["generated_media"] = st->generated;
-  co_return core::json_value(std::move(out));
+  if (!st.media.empty()) out["backend_media"] = st.media;
+  if (!st.generated.empty()) out["generated_media"] = st.generated;
+  return out;
 }
 
 async_result<credit_balance> session_service::credits(std::string backend_name) {
   auto* b = backend_named(backend_name);
-  if (!b) co_return core::make_error(core::errc::bad_request, "unknown backend \"" + backend_name + "\"");
+  if (!b)
+    co_return core::make_error(core::errc::bad_request, "unknown backend \"" + backend_name + "\"");
   co_return co_await b->credits();
 }
 

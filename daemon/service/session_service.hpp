@@ -59,6 +59,8 @@ class session_service {
   // publishes session.replaced. Callers retry their request once with the returned row.
   async_result<store::session_row> replace_lost(store::session_row s);
 
+  // Whether the session's backend takes text files (scripts) besides media.
+  bool accepts_text(const store::session_row& s) const;
   // Reads a file's first bytes, size and kind; the checks made before anything is sent.
   core::result<media_source> inspect_file(const std::string& path, const std::string& name,
                                           bool allow_text) const;
@@ -66,6 +68,10 @@ class session_service {
   // The JSON a client sees for a session and a media item.
   static nlohmann::json session_json(const store::session_row& s);
   static nlohmann::json media_json(const store::media_row& m);
+  // {"session","draft","summary","media"(+"backend_media","generated_media")}: the draft as the
+  // backend gave it, the summary naming media as the user called them.
+  static nlohmann::json state_json(const std::string& session_id, const backend_state& st,
+                                   const std::vector<store::media_row>& rows, nlohmann::json media);
 
  private:
   core::result<store::session_row> require(const std::string& id);
