@@ -8,7 +8,7 @@ namespace {
 constexpr std::string_view columns =
     "id, session_id, backend, state, progress, draft, options, dest, output_url, output_path, "
     "output_size, output_sha256, error, attempts, created_ms, updated_ms, submitted_ms, "
-    "finished_ms";
+    "finished_ms, output_duration_ms";
 
 job_row read_row(const statement& st) {
   job_row r;
@@ -30,6 +30,7 @@ job_row read_row(const statement& st) {
   r.updated_ms = st.column_int64(15);
   r.submitted_ms = st.column_optional_int64(16);
   r.finished_ms = st.column_optional_int64(17);
+  r.output_duration_ms = st.column_optional_int64(18);
   return r;
 }
 
@@ -37,7 +38,7 @@ job_row read_row(const statement& st) {
 auto fields(const job_row& r) {
   return std::tie(r.session_id, r.backend, r.state, r.progress, r.draft, r.options, r.dest,
                   r.output_url, r.output_path, r.output_size, r.output_sha256, r.error, r.attempts,
-                  r.created_ms, r.updated_ms, r.submitted_ms, r.finished_ms);
+                  r.created_ms, r.updated_ms, r.submitted_ms, r.finished_ms, r.output_duration_ms);
 }
 
 template <class Tuple>
@@ -58,8 +59,9 @@ std::vector<job_row> read_all(statement& st) {
 }  // namespace
 
 void jobs_repo::insert(const job_row& r) {
-  static const std::string sql = "INSERT INTO render_jobs (" + std::string{columns} +
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static const std::string sql =
+      "INSERT INTO render_jobs (" + std::string{columns} +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   auto st = db_.cached(sql);
   bind_tuple(st, std::tuple_cat(std::tie(r.id), fields(r)));
   st.run();
@@ -78,7 +80,7 @@ bool jobs_repo::update(const job_row& r) {
       "UPDATE render_jobs SET session_id = ?, backend = ?, state = ?, progress = ?, draft = ?, "
       "options = ?, dest = ?, output_url = ?, output_path = ?, output_size = ?, "
       "output_sha256 = ?, error = ?, attempts = ?, created_ms = ?, updated_ms = ?, "
-      "submitted_ms = ?, finished_ms = ? WHERE id = ?");
+      "submitted_ms = ?, finished_ms = ?, output_duration_ms = ? WHERE id = ?");
   bind_tuple(st, std::tuple_cat(fields(r), std::tie(r.id)));
   st.run();
   return db_.changes() > 0;

@@ -29,7 +29,8 @@ struct job_row {
   std::optional<std::string> output_path;
   std::optional<std::int64_t> output_size;
   std::optional<std::string> output_sha256;
-  std::optional<std::string> error;  // JSON text of a core::error, when failed
+  std::optional<std::int64_t> output_duration_ms;  // what ffprobe read, once completed
+  std::optional<std::string> error;                // JSON text of a core::error, when failed
   std::int64_t attempts = 0;
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;

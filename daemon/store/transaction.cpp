@@ -12,14 +12,35 @@ constexpr std::string_view rollback_to_sql = "ROLLBACK TO reel_tx";
 
 }  // namespace
 
-transaction::transaction(database& db) : db_(db), nested_(db.in_transaction()) {
-  db_.exec(nested_ ? savepoint_sql : std::string_view{"BEGIN IMMEDIATE"});
+transaction::transaction(database& db, durability d) : db_(db), nested_(db.in_transaction()) {
+  // "Safety level may not be changed inside a transaction": set before BEGIN, reset after.
+  if (!nested_ && d == durability::synced) {
+    db_.exec("PRAGMA synchronous=FULL");
+    synced_ = true;
+  }
+  try {
+    db_.exec(nested_ ? savepoint_sql : std::string_view{"BEGIN IMMEDIATE"});
+  } catch (...) {
+    restore_sync();
+    throw;
+  }
 }
 
 void transaction::commit() {
   if (done_) throw sqlite_error(SQLITE_MISUSE, "transaction already finished", "COMMIT");
   db_.exec(nested_ ? release_sql : std::string_view{"COMMIT"});
   done_ = true;
+  restore_sync();
+}
+
+void transaction::restore_sync() noexcept {
+  if (!synced_) return;
+  synced_ = false;
+  try {
+    db_.exec("PRAGMA synchronous=NORMAL");  // what database::open set
+  } catch (...) {
+    // Only costs speed: later commits would be synced too.
+  }
 }
 
 transaction::~transaction() {
@@ -37,6 +58,7 @@ transaction::~transaction() {
   } catch (...) {
     // A destructor must not throw; SQLite rolls back an open transaction on close anyway.
   }
+  restore_sync();
 }
 
 }  // namespace reel::store
