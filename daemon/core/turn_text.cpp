@@ -1,0 +1,150 @@
+#include "core/turn_text.hpp"
+
+#include <array>
+
+namespace reel::core {
+namespace {
+
+constexpr std::array<std::string_view, 4> cjk_ends = {"\u3002", "\uFF01", "\uFF1F", "\uFF1B"};
+constexpr std::array<std::string_view, 6> closers = {"\u201D", "\u2019", "\u300D",
+                                                     "\u300F", "\uFF09", "\u3011"};
+
+bool is_ascii_closer(char c) {
+  return c == '"' || c == '\'' || c == ')' || c == ']' || c == '*';
+}
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// The length of a closing quote or bracket at `at`, 0 when there is none.
+std::size_t closer_at(std::string_view s, std::size_t at) {
+  if (at >= s.size()) return 0;
+  if (is_ascii_closer(s[at])) return 1;
+  for (auto c : closers)
+    if (s.substr(at).starts_with(c)) return c.size();
+  return 0;
+}
+
+std::size_t skip_closers(std::string_view s, std::size_t at) {
+  while (auto n = closer_at(s, at)) at += n;
+  return at;
+}
+
+}  // namespace
+
+bool ends_sentence(std::string_view text) noexcept {
+  // Strip closing quotes and brackets from the end.
+  for (bool again = true; again && !text.empty();) {
+    again = false;
+    if (is_ascii_closer(text.back())) {
+      text.remove_suffix(1);
+      again = true;
+      continue;
+    }
+    for (auto c : closers) {
+      if (text.ends_with(c)) {
+        text.remove_suffix(c.size());
+        again = true;
+        break;
+      }
+    }
+  }
+  if (text.empty()) return false;
+  const char last = text.back();
+  if (last == '.' || last == '!' || last == '?' || last == ':') return true;
+  for (auto e : cjk_ends)
+    if (text.ends_with(e)) return true;
+  return text.ends_with("\uFF1A");
+}
+
+std::string turn_text::push(const agent_item& item) {
+  if (item.kind == agent_item_kind::heartbeat || item.kind == agent_item_kind::malformed) return {};
+  text_update u = assembler_.push(item);
+  assembler_open_ = item.kind == agent_item_kind::text && item.partial;
+  std::string out;
+  if (!u.delta.empty()) {
+    // A new message after one that ended a sentence starts a new paragraph; a message that
+    // continues mid-sentence (a run cut by a tool call) does not.
+    if (!message_started_ && !messages_.empty() && ends_sentence(shown_)) held_ += "\n\n";
+    message_started_ = true;
+    held_ += u.delta;
+    out = take_sentences();
+  }
+  if (u.final_text) {
+    out += take_all();
+    add_message(std::move(*u.final_text));
+    message_started_ = false;
+  }
+  shown_ += out;
+  return out;
+}
+
+std::string turn_text::flush() {
+  std::string out = take_all();
+  if (auto rest = assembler_.finish()) add_message(std::move(*rest));
+  assembler_open_ = false;
+  message_started_ = false;
+  shown_ += out;
+  return out;
+}
+
+gui_translation turn_text::final_translation() const {
+  return translate_gui_text(joined());
+}
+
+std::string turn_text::take_sentences() {
+  // The cut goes after the last complete sentence: a line break, a CJK full stop, or . ! ?
+  // (with closing quotes) followed by a blank, which goes with the sentence.
+  const std::string_view s = held_;
+  std::size_t cut = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\n') {
+      cut = i + 1;
+    } else if (c == '.' || c == '!' || c == '?') {
+      const std::size_t j = skip_closers(s, i + 1);
+      if (j < s.size() && is_blank(s[j])) cut = j + 1;
+    } else if (static_cast<unsigned char>(c) >= 0xE0) {
+      for (auto e : cjk_ends) {
+        if (s.substr(i).starts_with(e)) {
+          cut = skip_closers(s, i + e.size());
+          break;
+        }
+      }
+    }
+  }
+  if (cut == 0) return {};
+  std::string piece = held_.substr(0, cut);
+  held_.erase(0, cut);
+  return translate_gui_text(piece).text;
+}
+
+std::string turn_text::take_all() {
+  if (held_.empty()) return {};
+  std::string piece = std::move(held_);
+  held_.clear();
+  return translate_gui_text(piece).text;
+}
+
+void turn_text::add_message(std::string text) {
+  if (text.empty()) return;
+  std::string prior;
+  for (const auto& m : messages_) prior += m;
+  // An aggregate final event repeats the earlier runs of the turn: it replaces them.
+  if (!prior.empty() && text.size() >= prior.size() && text.starts_with(prior)) {
+    messages_.assign(1, std::move(text));
+    return;
+  }
+  messages_.push_back(std::move(text));
+}
+
+std::string turn_text::joined() const {
+  std::string out;
+  for (const auto& m : messages_) {
+    if (!out.empty() && ends_sentence(out)) out += "\n\n";
+    out += m;
+  }
+  return out;
+}
+
+}  // namespace reel::core
