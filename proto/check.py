@@ -168,7 +168,8 @@ def check_proto():
         ("ws.schema.json", None, {"id": 1, "op": "subscribe", "topic": "bogus"}),
         ("ws.schema.json", None, {"id": 1, "op": "subscribe", "topic": "renders", "since": -1}),
         ("ws.schema.json", None, {"id": 1, "op": "publish", "topic": "renders", "event": "x"}),
-        ("ws.schema.json", None, {"id": 1, "op": "send", "session": "s_1", "text": "hi"}),  # planned
+        ("ws.schema.json", None, {"id": 1, "op": "send", "session": "s_1"}),  # no text
+        ("ws.schema.json", None, {"id": 1, "op": "send", "session": "s:1", "text": "hi"}),
         ("ws.schema.json", None, {"type": "result", "id": 1, "ok": True, "error": {}}),
         ("ws.schema.json", None, {"type": "event", "topic": "*", "seq": 1, "event": "chat.text",
                                   "data": {}, "ts": "2026-11-21T10:00:00Z"}),

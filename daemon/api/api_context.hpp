@@ -15,6 +15,8 @@
 
 namespace reel::service {
 class session_service;
+class render_service;
+class turn_service;
 }
 
 namespace reel::api {
@@ -35,6 +37,8 @@ struct api_context {
   std::function<std::size_t()> ws_clients;
   // Services, set by main() before the server starts.
   service::session_service* sessions = nullptr;
+  service::turn_service* turns = nullptr;  // messages and their turns
+  service::render_service* renders = nullptr;
   // Components that add to /v1/status (the token keeper, backends); run in order.
   std::vector<status_part> status_parts;
 };

@@ -12,6 +12,20 @@ router::router(api_context& ctx) : ctx_(ctx) {
   add("GET", "/v1/status", get_status);
   add("GET", "/metrics", get_metrics);
   add("POST", "/v1/events", post_event);
+  add("GET", "/v1/credits", get_credits);
+  add("POST", "/v1/sessions", post_session);
+  add("GET", "/v1/sessions", list_sessions);
+  add("GET", "/v1/sessions/{id}", get_session);
+  add("DELETE", "/v1/sessions/{id}", delete_session);
+  add("POST", "/v1/sessions/{id}/media", post_media, false, body_kind::file);
+  add("GET", "/v1/sessions/{id}/media", list_media);
+  add("GET", "/v1/sessions/{id}/state", get_session_state);
+  add("POST", "/v1/sessions/{id}/messages", post_message);
+  add("POST", "/v1/sessions/{id}/renders", post_render);
+  add("GET", "/v1/renders", list_renders);
+  add("GET", "/v1/renders/{id}", get_render);
+  add("DELETE", "/v1/renders/{id}", delete_render);
+  add("GET", "/v1/renders/{id}/output", get_render_output);
 }
 
 void router::add(std::string method, std::string pattern, handler fn, bool is_public,

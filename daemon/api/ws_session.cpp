@@ -7,6 +7,8 @@
 #include "core/ws_protocol.hpp"
 #include "reel/version.hpp"
 #include "service/hub.hpp"
+#include "service/session_service.hpp"
+#include "service/turn_service.hpp"
 
 #include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
@@ -92,6 +94,10 @@ class ws_session : public service::hub_client,
     beast::get_lowest_layer(ws_).socket().close(ec);
   }
   void handle(std::string_view text);
+  // `send`, `state`, `credits`: ops answered by the services (design.md rule 4: the session only
+  // moves bytes). `send` answers at once; the others run in their own coroutine and answer by id.
+  void handle_service_op(core::ws_request req);
+  static asio::awaitable<void> answer_op(std::shared_ptr<ws_session> self, core::ws_request req);
 
   static asio::awaitable<void> writer(std::shared_ptr<ws_session> self);
   static asio::awaitable<void> guard(std::shared_ptr<ws_session> self);
@@ -170,12 +176,98 @@ void ws_session::handle(std::string_view text) {
       send(core::ws_result_ok(req.id, {{"seq", e.seq}}));
       break;
     }
+    case core::ws_op::send:
+    case core::ws_op::state:
+    case core::ws_op::credits:
+      handle_service_op(std::move(req));
+      break;
     default:
       send(core::ws_result_error(
           req.id,
           core::make_error(core::errc::bad_request, "op \"" + req.body.value("op", std::string()) +
                                                         "\" is not available in this version")));
   }
+}
+
+namespace {
+
+// A required string field of an op; nullopt (and `err` set) when missing or not a string.
+std::optional<std::string> op_string(const core::ws_request& req, const char* name,
+                                     std::optional<core::error>& err) {
+  auto it = req.body.find(name);
+  if (it != req.body.end() && it->is_string() && !it->get<std::string>().empty())
+    return it->get<std::string>();
+  err = core::make_error(core::errc::bad_request, "op \"" + req.body.value("op", std::string()) +
+                                                      "\" needs a string \"" + name + "\"");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ws_session::handle_service_op(core::ws_request req) {
+  auto& ctx = st_->ctx;
+  if (!ctx.sessions || !ctx.turns) {
+    send(core::ws_result_error(
+        req.id, core::make_error(core::errc::internal, "sessions are not available")));
+    return;
+  }
+  if (req.op != core::ws_op::send) {
+    asio::co_spawn(st_->io, answer_op(shared_from_this(), std::move(req)),
+                   [self = shared_from_this()](std::exception_ptr e) {
+                     // An op that throws ends that client only, like a failing reader.
+                     if (e) self->hard_close();
+                   });
+    return;
+  }
+  std::optional<core::error> err;
+  auto session = op_string(req, "session", err);
+  auto text = session ? op_string(req, "text", err) : std::nullopt;
+  if (err) {
+    send(core::ws_result_error(req.id, *err));
+    return;
+  }
+  auto r = ctx.turns->send(*session, std::move(*text));
+  if (!r) {
+    send(core::ws_result_error(req.id, r.error()));
+    return;
+  }
+  send(core::ws_result_ok(req.id, {{"route", r->route}, {"turn", r->turn}}));
+}
+
+asio::awaitable<void> ws_session::answer_op(std::shared_ptr<ws_session> self,
+                                            core::ws_request req) {
+  auto& sessions = *self->st_->ctx.sessions;
+  std::optional<core::error> err;
+  nlohmann::json data;
+  if (req.op == core::ws_op::state) {
+    auto session = op_string(req, "session", err);
+    if (session) {
+      auto st = co_await sessions.state(*session);
+      if (st)
+        data = std::move(*st);
+      else
+        err = st.error();
+    }
+  } else {
+    // credits: of a session's backend, of a named backend, else of the default one.
+    std::string backend;
+    if (auto it = req.body.find("backend"); it != req.body.end() && it->is_string())
+      backend = it->get<std::string>();
+    if (auto it = req.body.find("session"); it != req.body.end() && it->is_string()) {
+      if (auto row = sessions.find(it->get<std::string>()))
+        backend = row->backend;
+      else
+        err = core::make_error(core::errc::not_found, "no session " + it->get<std::string>());
+    }
+    if (!err) {
+      auto c = co_await sessions.credits(backend);
+      if (c)
+        data = {{"available", c->available}, {"frozen", c->frozen}, {"total", c->total}};
+      else
+        err = c.error();
+    }
+  }
+  self->send(err ? core::ws_result_error(req.id, *err) : core::ws_result_ok(req.id, data));
 }
 
 asio::awaitable<void> ws_session::writer(std::shared_ptr<ws_session> self) {

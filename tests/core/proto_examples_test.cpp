@@ -113,9 +113,11 @@ error error_body(const json& body) {
 TEST_CASE("every ws.* and rest.error* example in proto/ round-trips through its core type") {
   const auto index = read_json(proto_dir + "/examples/index.json").at("examples");
   REQUIRE(index.size() > 0);
-  const std::set<std::string> requests{"Auth", "Subscribe", "Unsubscribe", "Ping", "Publish"};
+  const std::set<std::string> requests{"Auth",    "Subscribe", "Unsubscribe", "Ping",
+                                       "Publish", "Send",      "State",       "Credits"};
   const std::set<std::string> ok_results{"ResultOk", "SubscribeResult", "UnsubscribeResult",
-                                         "PingResult", "PublishResult"};
+                                         "PingResult", "PublishResult", "SendResult",
+                                         "CreditsResult"};
   std::set<std::string> covered, uncovered;
   for (const auto& [file, entry] : index.items()) {
     CAPTURE(file);
