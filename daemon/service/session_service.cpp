@@ -8,6 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
 #include <memory>
 
 namespace reel::service {
@@ -113,7 +119,34 @@ bool session_service::erase(const std::string& id) {
   return true;
 }
 
+struct session_service::replacement {
+  explicit replacement(boost::asio::any_io_executor ex)
+      : done(ex, std::chrono::steady_clock::time_point::max()) {}
+  boost::asio::steady_timer done;  // cancelled when `result` is set
+  std::optional<core::result<store::session_row>> result;
+};
+
 async_result<store::session_row> session_service::replace_lost(store::session_row s) {
+  auto current = find(s.id);
+  if (!current) co_return not_found(s.id);
+  // Replaced since the caller read its row: the caller's 1002 was about the old upstream session.
+  if (current->upstream_session_id != s.upstream_session_id) co_return *current;
+  if (auto it = replacing_.find(s.id); it != replacing_.end()) {
+    auto flight = it->second;
+    while (!flight->result)
+      co_await flight->done.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_return *flight->result;
+  }
+  auto flight = std::make_shared<replacement>(co_await boost::asio::this_coro::executor);
+  replacing_[s.id] = flight;
+  auto made = co_await replace_now(*current);
+  replacing_.erase(s.id);
+  flight->result = made;
+  flight->done.cancel();
+  co_return made;
+}
+
+async_result<store::session_row> session_service::replace_now(store::session_row s) {
   auto* b = backend_of(s);
   if (!b) co_return core::make_error(core::errc::internal, "the session's backend is gone");
   auto made = co_await b->create_session(s);

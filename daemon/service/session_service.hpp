@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,7 +57,9 @@ class session_service {
   const std::map<std::string, backend*>& backends() const noexcept { return backends_; }
 
   // Replaces the upstream session after the cloud lost it (1002): stores the new ids and
-  // publishes session.replaced. Callers retry their request once with the returned row.
+  // publishes session.replaced. Callers retry their request once with the returned row. Once per
+  // loss: callers that find a replacement under way wait for it, and a caller whose row is
+  // older than the stored one (replaced meanwhile) gets the stored one, nothing created.
   async_result<store::session_row> replace_lost(store::session_row s);
 
   // Whether the session's backend takes text files (scripts) besides media.
@@ -75,6 +78,8 @@ class session_service {
 
  private:
   core::result<store::session_row> require(const std::string& id);
+  async_result<store::session_row> replace_now(store::session_row s);
+  struct replacement;  // one in flight
   std::string topic(const std::string& session_id) const { return "session:" + session_id; }
 
   store::database& db_;
@@ -83,6 +88,7 @@ class session_service {
   std::function<std::int64_t()> now_ms_;
   std::function<std::string(std::string_view)> new_id_;
   options opts_;
+  std::map<std::string, std::shared_ptr<replacement>> replacing_;  // by local session id
 };
 
 }  // namespace reel::service

@@ -79,3 +79,26 @@ TEST_CASE("an expiry while 5 requests are in flight causes exactly one renewal; 
   CHECK(refused == 5);
   CHECK(f.calls(endpoint::state) == 10);
 }
+
+TEST_CASE("5 requests that all meet a lost session (1002) replace it once; all 5 succeed") {
+  cloud_fixture f;
+  auto s = f.new_session();
+  const std::string id = s["id"];
+  const std::string old_sid = s["upstream_session_id"];
+  REQUIRE(f.calls(endpoint::create_session) == 1);
+  // The five state calls overlap upstream (held back a little) and all come back with 1002.
+  f.sim().update_knobs(
+      [](knobs& k) { k.endpoint_delay[endpoint::state] = std::chrono::milliseconds(250); });
+  f.sim().lose_session(old_sid);
+  const auto port = f.port();
+  const auto key = f.key();
+  auto statuses = all_at_once(
+      5, [&](int) { return request(port, key, "GET", "/v1/sessions/" + id + "/state"); });
+  for (int st : statuses) CHECK(st == 200);
+  CHECK(f.calls(endpoint::create_session) == 2);
+  int lost = 0;
+  for (const auto& r : f.sim().requests())
+    if (r.ep == endpoint::state && r.code == 1002) ++lost;
+  CHECK(lost == 5);
+  CHECK(f.get("/v1/sessions/" + id).json()["upstream_session_id"] != old_sid);
+}
