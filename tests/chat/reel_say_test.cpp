@@ -6,50 +6,6 @@ using namespace reel::cloud_test;
 using reel::fake_nemo::endpoint;
 using reel::fake_nemo::turn_script;
 
-namespace {
-
-// Runs reel with `input` on its standard input (a pipe closed after it).
-reel_run run_reel_input(cloud_fixture& f, std::vector<std::string> args, const std::string& input) {
-  const std::string in_path = f.write_file("reel.in", input);
-  const std::string out_path = f.dir.file("reel.out");
-  const std::string err_path = f.dir.file("reel.err");
-  std::vector<std::string> argv_s{reel_binary()};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<std::string> env_s{
-      "REEL_HOST=127.0.0.1:" + std::to_string(f.port()),
-      "REEL_API_KEY=" + f.key(),
-      "XDG_STATE_HOME=" + f.dir.file("xdg-state"),
-      "XDG_CONFIG_HOME=" + f.dir.file("xdg-config"),
-      "HOME=" + f.dir.path(),
-      "PATH=/usr/bin:/bin",
-  };
-  std::vector<char*> argv, envp;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int i = ::open(in_path.c_str(), O_RDONLY);
-    const int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(i, 0);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  reel_run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  return r;
-}
-
-}  // namespace
-
 TEST_CASE("reel say streams the answer and ends with the timeline summary") {
   cloud_fixture f;
   auto s = f.new_session();
@@ -107,9 +63,9 @@ TEST_CASE("reel chat takes lines, streams answers, and runs /credits, /show, /ex
   const std::string upstream = s["upstream_session_id"];
   f.sim().queue_turn(upstream, turn_script().say("Hallo! 你好！", 2));
   f.sim().queue_turn(upstream, turn_script::silent());
-  auto r = run_reel_input(f, {"chat", "--session", s["id"]},
-                          "hi there\n/credits\nadd a title 'Summer Sale'\n/show\n/nope\n"
-                          "/export\n/quit\n");
+  auto r = run_reel(f, {"chat", "--session", s["id"]},
+                    "hi there\n/credits\nadd a title 'Summer Sale'\n/show\n/nope\n"
+                    "/export\n/quit\n");
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Hallo! 你好！") != std::string::npos);

@@ -220,8 +220,11 @@ inline std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// Runs reel with `args` against the fixture's daemon, XDG_STATE_HOME in the test directory.
-inline reel_run run_reel(cloud_fixture& f, std::vector<std::string> args) {
+// Runs reel with `args` against the fixture's daemon, XDG_STATE_HOME in the test directory;
+// `input`, when given, is its standard input (a file: end of input after it).
+inline reel_run run_reel(cloud_fixture& f, std::vector<std::string> args,
+                         std::optional<std::string> input = std::nullopt) {
+  const std::string in_path = input ? f.write_file("reel.in", *input) : std::string("/dev/null");
   const std::string out_path = f.dir.file("reel.out");
   const std::string err_path = f.dir.file("reel.err");
   std::vector<std::string> argv_s{reel_binary()};
@@ -241,8 +244,10 @@ inline reel_run run_reel(cloud_fixture& f, std::vector<std::string> args) {
   envp.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {
+    const int i = ::open(in_path.c_str(), O_RDONLY);
     const int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(i, 0);
     ::dup2(o, 1);
     ::dup2(e, 2);
     ::execve(argv[0], argv.data(), envp.data());
