@@ -1,18 +1,32 @@
 #pragma once
 // HTTP/1.1 to reeld: one connection per request, the key in every request, time limits on
-// connect, write and each read, and bodies either whole or streamed (text/event-stream).
+// connect, write and each read, and bodies either whole or streamed (text/event-stream). A
+// request body is a string, or parts (strings and files) sent in chunks as they are read.
 #include "cli/client_error.hpp"
 #include "cli/client_options.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace reel::cli {
+
+// One piece of a streamed request body: bytes held here, or a file read while it is sent.
+struct body_part {
+  enum class kind { bytes, file };
+  kind what = kind::bytes;
+  std::string data;  // the bytes, or the file's path
+
+  static body_part bytes(std::string b) { return {kind::bytes, std::move(b)}; }
+  static body_part file(std::string path) { return {kind::file, std::move(path)}; }
+};
 
 struct http_request {
   std::string method = "GET";  // any HTTP verb
@@ -21,6 +35,16 @@ struct http_request {
   std::string content_type;  // sent when not empty
   std::string accept = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra ones
+  // When not empty, the body instead of `body`: Content-Length is the sum of the parts (files
+  // by their size when the request starts), and files are read and sent 256 KiB at a time, so
+  // a body of any size costs constant memory. A file that cannot be read fails the request
+  // with failure::local before anything is sent; one that shrinks while sent fails it too.
+  std::vector<body_part> parts;
+  // Called from the sending thread after each chunk of a `parts` body: bytes sent, total.
+  std::function<void(std::uint64_t sent, std::uint64_t total)> on_progress;
+  // The wait for the answer's header once the body is sent, when not the io_timeout (a daemon
+  // that answers after uploading to the cloud); writes and later reads keep the io_timeout.
+  std::optional<std::chrono::milliseconds> answer_timeout;
 };
 
 struct http_response {
@@ -58,6 +82,8 @@ class http_client {
   client_result<nlohmann::json> get_json(std::string_view target) const {
     return call_json("GET", target);
   }
+  // The JSON body of a 2xx answer to `req` (any body, parts included), as call_json.
+  client_result<nlohmann::json> call_json(const http_request& req) const;
 
   // Streams a text/event-stream answer line by line (Accept: text/event-stream). Returns the
   // status of a 2xx answer; other statuses fail with the daemon's error.

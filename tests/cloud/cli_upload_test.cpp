@@ -1,0 +1,254 @@
+// reel add --upload against a real reeld on the cloud backend: the files go as multipart
+// (streamed from disk), sizes arrive intact, a file reeld cannot read is uploaded instead, a file
+// the client cannot read is refused before anything is sent, and a 200 MB upload keeps reel's
+// own peak RSS small.
+#include "cloud_fixture.hpp"
+
+#include <grp.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace reel::cloud_test;
+using reel::fake_nemo::endpoint;
+
+namespace {
+
+bool has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+// A file of `size` bytes that starts with `head`; sparse, so it is quick to make.
+std::string sparse_file(cloud_fixture& f, const std::string& name, const std::string& head,
+                        std::uint64_t size) {
+  const auto path = f.write_file(name, head);
+  REQUIRE(::truncate(path.c_str(), static_cast<off_t>(size)) == 0);
+  return path;
+}
+
+std::string jpeg_head() {
+  return std::string("\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 20);
+}
+
+struct spawn_options {
+  int pass_fd = -1;         // inherited by reel as fd `pass_as`
+  int pass_as = -1;         //
+  bool as_nobody = false;   // run reel as uid/gid 65534 (the test runs as root)
+  bool sample_rss = false;  // poll reel's VmHWM while it runs
+};
+
+struct measured_run {
+  reel_run run;
+  long peak_rss_kb = -1;  // the largest VmHWM seen
+};
+
+// As run_reel, with the extras above. VmHWM is read from /proc while reel runs: wait4's
+// ru_maxrss would also count the forked test process's pages (exec keeps the old high-water).
+measured_run spawn_reel(cloud_fixture& f, std::vector<std::string> args,
+                        const spawn_options& so = {}) {
+  const std::string out_path = f.dir.file("reel.out");
+  const std::string err_path = f.dir.file("reel.err");
+  std::vector<std::string> argv_s{reel_binary()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<std::string> env_s{
+      "REEL_HOST=127.0.0.1:" + std::to_string(f.port()),
+      "REEL_API_KEY=" + f.key(),
+      "XDG_STATE_HOME=" + f.dir.file("xdg-state"),
+      "XDG_CONFIG_HOME=" + f.dir.file("xdg-config"),
+      "HOME=" + f.dir.path(),
+      "PATH=/usr/bin:/bin",
+  };
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    if (so.pass_fd >= 0) ::dup2(so.pass_fd, so.pass_as);
+    if (so.as_nobody &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))
+      ::_exit(126);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  measured_run m;
+  int status = 0;
+  for (;;) {
+    if (so.sample_rss) m.peak_rss_kb = std::max(m.peak_rss_kb, peak_rss_kb(pid));
+    const pid_t w = ::waitpid(pid, &status, so.sample_rss ? WNOHANG : 0);
+    if (w == pid) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  m.run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  m.run.out = slurp(out_path);
+  m.run.err = slurp(err_path);
+  return m;
+}
+
+json media_of(cloud_fixture& f, const std::string& id) {
+  auto r = f.get("/v1/sessions/" + id + "/media");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  return r.json()["media"];
+}
+
+const json* find_named(const json& media, const std::string& name) {
+  for (const auto& m : media)
+    if (m.value("name", "") == name) return &m;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("reel add --upload: three files (one 20 MB) arrive as multipart, sizes intact") {
+  cloud_fixture f;
+  const std::string id = f.new_session()["id"];
+  const std::uint64_t big = 20ull << 20;
+  auto clip = sparse_file(f, "clip one.mp4", mp4_head(), big);
+  auto logo = f.write_file("logo.png", png_head() + std::string(1000, 'p'));
+  auto photo = f.write_file("photo.JPG", jpeg_head() + std::string(5000, 'j'));
+
+  auto m = spawn_reel(f, {"add", "--upload", "--session", id, clip, logo, photo});
+  const auto& r = m.run;
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(has(r.out, "Added 3 items to " + id));
+  // Not a terminal: the bytes reel sent, then the daemon's upload to the cloud.
+  CHECK(has(r.err, "sending 3 files to reeld: 100%"));
+  CHECK(has(r.err, "uploading clip one.mp4: 100%"));
+  CHECK(f.calls(endpoint::upload) == 3);
+
+  const auto media = media_of(f, id);
+  REQUIRE(media.size() == 3);
+  const std::vector<std::pair<std::string, std::uint64_t>> expected{
+      {"clip one.mp4", big},
+      {"logo.png", png_head().size() + 1000},
+      {"photo.JPG", jpeg_head().size() + 5000}};
+  for (const auto& [name, size] : expected) {
+    const json* item = find_named(media, name);
+    REQUIRE_MESSAGE(item != nullptr, name << " not in " << media.dump());
+    CHECK((*item)["size"] == size);
+    CHECK((*item)["meta"]["size"] == size);  // what the cloud received
+  }
+  // Nothing of the upload is left in the daemon's temporary directory (removed just after the
+  // answer is written).
+  auto left = [&] {
+    std::error_code ec;
+    std::size_t n = 0;
+    for (std::filesystem::directory_iterator it(f.dir.file("state/tmp"), ec), end; !ec && it != end;
+         it.increment(ec))
+      ++n;
+    return n;
+  };
+  for (int i = 0; i < 100 && left() > 0; ++i) std::this_thread::sleep_for(20ms);
+  CHECK(left() == 0);
+
+  // --json: the daemon's answer as it is.
+  auto again = spawn_reel(f, {"add", "--upload", "--json", "--session", id, logo});
+  REQUIRE_MESSAGE(again.run.exit_code == 0, again.run.err);
+  CHECK(json::parse(again.run.out)["media"][0]["name"] == "logo.png");
+}
+
+TEST_CASE("reel add: a file reeld cannot read but reel can is uploaded instead") {
+  cloud_fixture f;
+  const std::string id = f.new_session()["id"];
+  // reel reads the file through its inherited fd 900; for reeld, /proc/self/fd/900 is nothing,
+  // which is what a file in the user's home is for a daemon running as user `reel`.
+  auto real = sparse_file(f, "real.mp4", mp4_head(), 3u << 20);
+  const auto link = f.dir.file("beach.mp4");
+  REQUIRE(::symlink("/proc/self/fd/900", link.c_str()) == 0);
+  const int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+
+  spawn_options so;
+  so.pass_fd = fd;
+  so.pass_as = 900;
+  auto m = spawn_reel(f, {"add", "--session", id, link}, so);
+  ::close(fd);
+  REQUIRE_MESSAGE(m.run.exit_code == 0, m.run.err);
+  CHECK(has(m.run.err, "cannot read beach.mp4"));
+  CHECK(has(m.run.err, "uploading them instead"));
+  CHECK(has(m.run.err, "sending beach.mp4 to reeld: 100%"));
+  CHECK(has(m.run.out, "Added 1 item to " + id));
+  const auto media = media_of(f, id);
+  REQUIRE(media.size() == 1);
+  CHECK(media[0]["name"] == "beach.mp4");
+  CHECK(media[0]["size"] == 3u << 20);
+
+  // A file missing for both is still an error, with or without --upload; nothing is sent.
+  for (const bool upload : {false, true}) {
+    std::vector<std::string> args{"add", "--session", id};
+    if (upload) args.push_back("--upload");
+    args.push_back(f.dir.file("missing.mp4"));
+    auto r = spawn_reel(f, args).run;
+    CHECK(r.exit_code == 1);
+    CHECK(has(r.err, "missing.mp4: no such file"));
+  }
+  CHECK(media_of(f, id).size() == 1);
+  CHECK(f.calls(endpoint::upload) == 1);
+}
+
+TEST_CASE("reel add: a file reel cannot read fails with a clear message, nothing sent") {
+  cloud_fixture f;
+  const std::string id = f.new_session()["id"];
+  auto secret = f.write_file("secret.mp4", mp4_head() + "x");
+  REQUIRE(::chmod(secret.c_str(), 0600) == 0);
+  spawn_options so;
+  // Root reads anything: run reel as nobody then (the file is root's, mode 0600).
+  if (::geteuid() == 0) {
+    so.as_nobody = true;
+    // nobody must reach the file's directory to get "permission denied" from the file itself.
+    REQUIRE(::chmod(f.dir.path().c_str(), 0711) == 0);
+  } else {
+    REQUIRE(::chmod(secret.c_str(), 0) == 0);
+  }
+  for (const bool upload : {false, true}) {
+    std::vector<std::string> args{"add", "--session", id};
+    if (upload) args.push_back("--upload");
+    args.push_back(secret);
+    auto r = spawn_reel(f, args, so).run;
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(has(r.err, secret + ": cannot read it (permission denied)"), r.err);
+  }
+  CHECK(media_of(f, id).empty());
+  CHECK(f.calls(endpoint::upload) == 0);
+}
+
+TEST_CASE("reel add --upload of 200 MB: reel's peak RSS stays under 32 MB") {
+  cloud_fixture f;
+  const std::string id = f.new_session()["id"];
+  const std::uint64_t size = 200ull << 20;
+  auto path = sparse_file(f, "big.mp4", mp4_head(), size);
+  spawn_options so;
+  so.sample_rss = true;
+  auto m = spawn_reel(f, {"add", "--upload", "--session", id, path}, so);
+  REQUIRE_MESSAGE(m.run.exit_code == 0, m.run.err);
+  const auto media = media_of(f, id);
+  REQUIRE(media.size() == 1);
+  CHECK(media[0]["size"] == size);
+  MESSAGE("reel peak RSS (VmHWM) during a 200 MB upload: " << m.peak_rss_kb << " kB");
+  CHECK(m.peak_rss_kb > 0);
+  CHECK(m.peak_rss_kb < 32 * 1024);
+}
+
+TEST_CASE("reel add --upload over the daemon's body limit: the 413 answer is what reel shows") {
+  cloud_options o;
+  o.env = {"REEL_API_MAX_MEDIA_BODY=1048576"};
+  cloud_fixture f(o);
+  const std::string id = f.new_session()["id"];
+  auto path = sparse_file(f, "long.mp4", mp4_head(), 40ull << 20);
+  auto r = spawn_reel(f, {"add", "--upload", "--session", id, path}).run;
+  CHECK(r.exit_code == 1);
+  // The daemon refuses by Content-Length, before reading the body; reel shows that answer, not
+  // the write it could not finish.
+  CHECK_MESSAGE(has(r.err, "the body is larger than"), r.err);
+  CHECK_FALSE(has(r.err, "lost the connection"));
+  r = spawn_reel(f, {"add", "--upload", "--json", "--session", id, path}).run;
+  CHECK(r.exit_code == 1);
+  CHECK(json::parse(r.out)["error"]["code"] == "payload_too_large");
+  CHECK(media_of(f, id).empty());
+}
