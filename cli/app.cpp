@@ -89,6 +89,16 @@ int run_app(int argc, const char* const* argv, const core::env_lookup& env, std:
     commands.push_back(add_status_command(app));
     commands.push_back(add_watch_command(app));
     commands.push_back(add_version_command(app));
+    commands.push_back(add_new_command(app));
+    commands.push_back(add_add_command(app));
+    commands.push_back(add_credits_command(app));
+    commands.push_back(add_show_command(app));
+    commands.push_back(add_export_command(app));
+    commands.push_back(add_jobs_command(app));
+    commands.push_back(add_job_command(app));
+    commands.push_back(add_say_command(app));
+    commands.push_back(add_chat_command(app));
+    commands.push_back(add_make_command(app));
     // Subcommands inherit the footer (where the address and key come from, exit codes).
     for (auto& c : commands) add_global_options(*c.app, globals);
 

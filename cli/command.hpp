@@ -18,5 +18,15 @@ struct command {
 command add_status_command(CLI::App& parent);
 command add_watch_command(CLI::App& parent);
 command add_version_command(CLI::App& parent);
+command add_new_command(CLI::App& parent);
+command add_add_command(CLI::App& parent);
+command add_credits_command(CLI::App& parent);
+command add_show_command(CLI::App& parent);
+command add_export_command(CLI::App& parent);
+command add_jobs_command(CLI::App& parent);
+command add_job_command(CLI::App& parent);
+command add_say_command(CLI::App& parent);
+command add_chat_command(CLI::App& parent);
+command add_make_command(CLI::App& parent);
 
 }  // namespace reel::cli

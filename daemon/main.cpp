@@ -4,16 +4,26 @@
 #include "config/config_loader.hpp"
 #include "core/config.hpp"
 #include "core/metrics.hpp"
+#include "engine/local_backend.hpp"
+#include "engine/local_render_backend.hpp"
 #include "reel/version.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/state_dir.hpp"
 #include "runtime/systemd_notify.hpp"
 #include "service/hub.hpp"
+#include "service/render_service.hpp"
 #include "service/session_service.hpp"
+#include "service/turn_service.hpp"
 #include "store/database.hpp"
 #include "store/events_repo.hpp"
 #include "store/migrations.hpp"
+#include "store/settings_repo.hpp"
+#include "upstream/http_client.hpp"
+#include "upstream/nemo_api.hpp"
+#include "upstream/nemo_backend.hpp"
+#include "upstream/nemo_render_backend.hpp"
+#include "upstream/token_keeper.hpp"
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -24,10 +34,14 @@
 
 #include <unistd.h>
 #include <chrono>
-#include <map>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+#include <thread>
 
 namespace {
 
@@ -38,6 +52,19 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// What a render starts from: the session's backend and its draft as the backend has it now.
+asio::awaitable<core::result<service::export_source>> read_export_source(
+    service::session_service* sessions, std::string session_id) {
+  auto row = sessions->find(session_id);
+  if (!row) co_return core::make_error(core::errc::not_found, "no session " + session_id);
+  auto st = co_await sessions->state(session_id);
+  if (!st) co_return st.error();
+  service::export_source src;
+  src.backend = row->backend;
+  src.draft = st->value("draft", nlohmann::json());
+  co_return src;
 }
 
 std::string env_help() {
@@ -51,6 +78,24 @@ std::string env_help() {
   out += "  XDG_CONFIG_HOME: where the user's reeld.toml is\n";
   out += "Files: /etc/reel/reeld.toml < $XDG_CONFIG_HOME/reel/reeld.toml < --config FILE\n";
   return out;
+}
+
+// "export" said in a chat: the render service's export with its defaults.
+asio::awaitable<core::result<nlohmann::json>> export_by_message(service::render_service* renders,
+                                                                std::string session_id) {
+  auto job = co_await renders->start(std::move(session_id), nlohmann::json::object());
+  if (!job) co_return job.error();
+  co_return core::json_value(core::to_api_json(*job));
+}
+
+// "env" when the user's upstream token came from the environment, else "config" (a file or a
+// flag); /v1/status says where, never what.
+std::string user_token_source(const core::config& cfg) {
+  for (const char* name : {"NEMO_TOKEN", "REEL_UPSTREAM_TOKEN"}) {
+    const char* v = std::getenv(name);
+    if (v && *v && cfg.upstream.token == v) return "env";
+  }
+  return "config";
 }
 
 struct parsed_args {
@@ -162,15 +207,93 @@ int run(const config::loaded_config& loaded) {
   // Backends by name. Each backend's construction goes here; sessions name one of them.
   std::map<std::string, service::backend*> backends;
 
-  service::session_service sessions(
-      *db, hub, backends, now_ms, runtime::new_id,
-      {"local", static_cast<std::uint64_t>(cfg.api.max_media_body)});
+  // The cloud backend is always present. Nothing here touches the network: the first token is
+  // requested by the first call that needs one, so READY never waits for the cloud.
+  store::settings_repo settings(*db);
+  std::optional<upstream::nemo_backend> nemo;
+  std::optional<upstream::nemo_render_backend> nemo_renders;  // the same client and token
+  {
+    upstream::nemo_backend::options o;
+    o.user_token_source = user_token_source(cfg);
+    o.on_token_renewed = [&hub](const nlohmann::json& d) {
+      hub.publish("status", "token.renewed", d);
+    };
+    o.on_credits_changed = [&hub](const nlohmann::json& d) {
+      hub.publish("status", "credits.changed", d);
+    };
+    if (!cfg.upstream.token.empty()) runtime::add_log_secret(cfg.upstream.token);
+    auto http =
+        upstream::http_client::make(io.get_executor(), upstream::client_options::from_config(cfg));
+    if (http) {
+      upstream::token_keeper keeper(*http, settings, upstream::keeper_options::from_config(cfg));
+      nemo.emplace(upstream::nemo_api(*http, keeper), std::move(o));
+      nemo_renders.emplace(*http, keeper);
+    } else {
+      spdlog::error("the nemovideo backend cannot be used: {}", http.error().message);
+      nemo.emplace(http.error(), std::move(o));
+    }
+  }
+  backends["nemovideo"] = &*nemo;
+
+  // The local backend (the default): agent, media and renders on this machine, offline.
+  engine::local_backend_options local_opts;
+  local_opts.state_dir = state_dir;
+  local_opts.ffmpeg = cfg.engine.ffmpeg;
+  local_opts.ffprobe = cfg.engine.ffprobe;
+  local_opts.now_ms = now_ms;
+  engine::local_backend local(*db, std::move(local_opts));
+  backends["local"] = &local;
+  engine::local_render_options local_render_opts;
+  local_render_opts.work_root = state_dir + "/engine/renders";
+  local_render_opts.ffmpeg = cfg.engine.ffmpeg;
+  local_render_opts.ffprobe = cfg.engine.ffprobe;
+  local_render_opts.fonts = {cfg.engine.font, cfg.engine.cjk_font};
+  local_render_opts.default_quality =
+      core::render_quality_from_string(cfg.engine.quality).value_or(core::render_quality::standard);
+  local_render_opts.max_running = static_cast<int>(cfg.engine.renders);
+  local_render_opts.parallel =
+      cfg.engine.parallel > 0 ? static_cast<int>(cfg.engine.parallel)
+                              : engine::recommended_parallel(std::thread::hardware_concurrency());
+  engine::local_render_backend local_renders(io.get_executor(), *db, std::move(local_render_opts));
+
+  service::session_service sessions(*db, hub, backends, now_ms, runtime::new_id,
+                                    {"local", static_cast<std::uint64_t>(cfg.api.max_media_body)});
+
+  // Render jobs: stored before anything is sent; those a stop or a crash left unfinished are
+  // re-armed here, before READY (their drivers run once the loop runs).
+  std::map<std::string, service::render_backend*> render_backends;
+  if (nemo_renders) render_backends["nemovideo"] = &*nemo_renders;
+  render_backends["local"] = &local_renders;
+  auto render_opts = service::render_service::options::from_config(cfg, state_dir);
+  if (const char* fp = std::getenv("REEL_FAILPOINT")) render_opts.failpoint = fp;  // tests only
+  std::mt19937_64 render_rng(std::random_device{}());
+  service::render_service renders(
+      io.get_executor(), *db, hub, render_backends,
+      [&sessions](std::string id) { return read_export_source(&sessions, std::move(id)); }, now_ms,
+      [&render_rng] { return render_rng(); }, render_opts);
+  renders.rearm();
+
+  // User messages and the turns that answer them; "export" in a message starts a render job.
+  service::turn_service::options turn_opts;
+  turn_opts.limits = {cfg.chat.working_interval_s * 1000, cfg.chat.stall_s * 1000,
+                      cfg.chat.turn_limit_s * 1000};
+  turn_opts.start_export = [&renders](std::string id) {
+    return export_by_message(&renders, std::move(id));
+  };
+  service::turn_service turns(io.get_executor(), sessions, hub, metrics, runtime::new_id,
+                              std::move(turn_opts));
 
   std::string host;
   std::uint16_t port = 0;
   core::split_listen(cfg.api.listen, host, port);
   api::api_context ctx{cfg, *key, state_dir, "", 0, hub, *db, metrics, {}, {}};
   ctx.sessions = &sessions;
+  ctx.renders = &renders;
+  ctx.turns = &turns;
+  ctx.status_parts.push_back(
+      [&renders](nlohmann::json& status) { status["renders"] = renders.status(); });
+  ctx.status_parts.push_back(
+      [&nemo](nlohmann::json& status) { status["upstream"] = nemo->upstream_status(); });
   ctx.uptime_s = [started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };

@@ -6,13 +6,13 @@
 namespace reel::core {
 namespace {
 
-using slot = std::variant<bool*, std::int64_t*, std::string*, std::vector<std::string>*>;
+using slot = std::variant<bool*, std::int64_t*, std::string*, std::vector<std::string>*, double*>;
 
 constexpr std::int64_t big = std::int64_t{1} << 40;
 
 // The schema. Adding a key: a row here, a member in config, a case in slot_of, a line in
 // config/reeld.toml (tests/core/config_test.cpp checks that the file and this table agree).
-constexpr std::array<config_key, 30> keys{{
+constexpr std::array<config_key, 47> keys{{
     {"api.listen", "REEL_API_LISTEN", "REEL_LISTEN", "--listen", config_type::listen_address,
      "address and port to listen on; loopback only"},
     {"api.allowed_origins", "REEL_API_ALLOWED_ORIGINS", "", "--allow-origin",
@@ -73,6 +73,42 @@ constexpr std::array<config_key, 30> keys{{
      config_type::integer, "seconds before expiry an anonymous token is renewed", 0, 604800},
     {"upstream.pool_size", "REEL_UPSTREAM_POOL_SIZE", "", "", config_type::integer,
      "idle keep-alive connections kept open to the API", 0, 64},
+    {"render.poll_first_s", "REEL_RENDER_POLL_FIRST_S", "", "", config_type::number,
+     "seconds before the first status poll of a submitted render", 0, 0, 0.001, 30},
+    {"render.poll_factor", "REEL_RENDER_POLL_FACTOR", "", "", config_type::number,
+     "each later poll waits this many times longer than the one before", 0, 0, 1, 10},
+    {"render.poll_cap_s", "REEL_RENDER_POLL_CAP_S", "", "", config_type::number,
+     "the longest wait between two polls, in seconds (30 at most: the seeds' pace)", 0, 0, 0.001,
+     30},
+    {"render.deadline_min", "REEL_RENDER_DEADLINE_MIN", "", "", config_type::number,
+     "minutes from the first submission until an unfinished render fails with timeout", 0, 0, 0.001,
+     10080},
+    {"render.concurrency", "REEL_RENDER_CONCURRENCY", "", "", config_type::integer,
+     "render calls (submit, poll, download, cancel) made to a backend at once", 1, 256},
+    {"render.download_retries", "REEL_RENDER_DOWNLOAD_RETRIES", "", "", config_type::integer,
+     "failed or stalled downloads retried before a render fails", 0, 100},
+    {"render.output_dir", "REEL_RENDER_OUTPUT_DIR", "", "", config_type::string,
+     "where finished renders go as <id>.mp4; empty: <state_dir>/renders"},
+    {"engine.ffmpeg", "REEL_ENGINE_FFMPEG", "", "", config_type::string,
+     "the local backend's ffmpeg: a path, or a name looked up in PATH"},
+    {"engine.ffprobe", "REEL_ENGINE_FFPROBE", "", "", config_type::string,
+     "the local backend's ffprobe: a path, or a name looked up in PATH"},
+    {"engine.quality", "REEL_ENGINE_QUALITY", "", "", config_type::string,
+     "local render quality when a render names none the engine knows: draft, standard, high"},
+    {"engine.renders", "REEL_ENGINE_RENDERS", "", "", config_type::integer,
+     "local renders run at once; later ones wait their turn", 1, 64},
+    {"engine.parallel", "REEL_ENGINE_PARALLEL", "", "", config_type::integer,
+     "ffmpeg processes one local render may use; 0: a third of the cores, at least 1", 0, 64},
+    {"engine.font", "REEL_ENGINE_FONT", "", "", config_type::string,
+     "the font of titles and captions (a .ttf or .otf file)"},
+    {"engine.cjk_font", "REEL_ENGINE_CJK_FONT", "", "", config_type::string,
+     "the font for text with Chinese, Japanese or Korean characters"},
+    {"chat.working_interval_s", "REEL_CHAT_WORKING_INTERVAL_S", "", "", config_type::integer,
+     "seconds of silence in a chat turn before clients are told it is still working", 1, 3600},
+    {"chat.stall_s", "REEL_CHAT_STALL_S", "", "", config_type::integer,
+     "seconds of nothing but keep-alives after which a chat turn counts as stalled", 1, 86400},
+    {"chat.turn_limit_s", "REEL_CHAT_TURN_LIMIT_S", "", "", config_type::integer,
+     "the longest a chat turn may run, in seconds; then it is stopped (never resent)", 1, 86400},
 }};
 
 slot slot_of(config& c, std::string_view n) {
@@ -106,6 +142,23 @@ slot slot_of(config& c, std::string_view n) {
   if (n == "upstream.rate_limit_wait_s") return &c.upstream.rate_limit_wait_s;
   if (n == "upstream.token_renew_margin_s") return &c.upstream.token_renew_margin_s;
   if (n == "upstream.pool_size") return &c.upstream.pool_size;
+  if (n == "render.poll_first_s") return &c.render.poll_first_s;
+  if (n == "render.poll_factor") return &c.render.poll_factor;
+  if (n == "render.poll_cap_s") return &c.render.poll_cap_s;
+  if (n == "render.deadline_min") return &c.render.deadline_min;
+  if (n == "render.concurrency") return &c.render.concurrency;
+  if (n == "render.download_retries") return &c.render.download_retries;
+  if (n == "render.output_dir") return &c.render.output_dir;
+  if (n == "engine.ffmpeg") return &c.engine.ffmpeg;
+  if (n == "engine.ffprobe") return &c.engine.ffprobe;
+  if (n == "engine.quality") return &c.engine.quality;
+  if (n == "engine.renders") return &c.engine.renders;
+  if (n == "engine.parallel") return &c.engine.parallel;
+  if (n == "engine.font") return &c.engine.font;
+  if (n == "engine.cjk_font") return &c.engine.cjk_font;
+  if (n == "chat.working_interval_s") return &c.chat.working_interval_s;
+  if (n == "chat.stall_s") return &c.chat.stall_s;
+  if (n == "chat.turn_limit_s") return &c.chat.turn_limit_s;
   return static_cast<bool*>(nullptr);
 }
 
@@ -116,6 +169,8 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string check_string(const config_key& key, const std::string& v) {
+  if (key.name == "engine.quality" && v != "draft" && v != "standard" && v != "high")
+    return "expected one of draft, standard, high; got \"" + v + "\"";
   if (key.type == config_type::log_level) {
     for (auto l : {"trace", "debug", "info", "warn", "error", "off"})
       if (v == l) return {};
@@ -130,6 +185,13 @@ std::string check_string(const config_key& key, const std::string& v) {
       return "the API listens on loopback only (127.0.0.0/8, ::1, localhost); got \"" + host + "\"";
   }
   return {};
+}
+
+// The shortest text that reads back as `v` ("1.5", "2", "0.001").
+std::string number_text(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::to_string(v);
 }
 
 std::string toml_quote(const std::string& s) {
@@ -177,6 +239,21 @@ std::string apply_config_value(config& cfg, const config_key& key, const config_
     **p = *v;
     return {};
   }
+  if (auto* p = std::get_if<double*>(&s)) {
+    // An integer is a number too: `poll_first_s = 2` is as good as 2.0.
+    double v = 0;
+    if (const auto* d = std::get_if<double>(&value))
+      v = *d;
+    else if (const auto* i = std::get_if<std::int64_t>(&value))
+      v = static_cast<double>(*i);
+    else
+      return "expected a number";
+    if (!(v >= key.number_min && v <= key.number_max))
+      return "expected a number from " + number_text(key.number_min) + " to " +
+             number_text(key.number_max) + "; got " + number_text(v);
+    **p = v;
+    return {};
+  }
   auto* p = std::get<bool*>(s);
   if (!p) return "unknown key";
   const auto* v = std::get_if<bool>(&value);
@@ -193,6 +270,13 @@ std::string apply_config_text(config& cfg, const config_key& key, std::string_vi
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
       if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
         return "expected an integer; got \"" + std::string(text) + "\"";
+      return apply_config_value(cfg, key, v);
+    }
+    case config_type::number: {
+      double v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        return "expected a number; got \"" + std::string(text) + "\"";
       return apply_config_value(cfg, key, v);
     }
     case config_type::boolean:
@@ -219,6 +303,7 @@ std::string apply_config_text(config& cfg, const config_key& key, std::string_vi
 std::string config_value_toml(const config& cfg, const config_key& key) {
   slot s = slot_of(const_cast<config&>(cfg), key.name);
   if (auto* p = std::get_if<std::int64_t*>(&s)) return std::to_string(**p);
+  if (auto* p = std::get_if<double*>(&s)) return number_text(**p);
   if (auto* p = std::get_if<std::string*>(&s)) return toml_quote(**p);
   if (auto* p = std::get_if<std::vector<std::string>*>(&s)) {
     std::string out = "[";

@@ -55,13 +55,36 @@ struct config {
     std::int64_t token_renew_margin_s = 3600;
     std::int64_t pool_size = 4;
   } upstream;
+  struct render_section {
+    double poll_first_s = 2;       // first status poll after a submission
+    double poll_factor = 1.5;      // each later poll waits this much longer
+    double poll_cap_s = 15;        // the longest wait between polls (at most 30)
+    double deadline_min = 30;      // from the first submission to completion
+    std::int64_t concurrency = 4;  // backend calls (polls, submits, downloads) at once
+    std::int64_t download_retries = 5;
+    std::string output_dir;  // empty: <state_dir>/renders
+  } render;
+  struct engine_section {              // the local backend (daemon/engine)
+    std::string ffmpeg = "ffmpeg";     // a path, or a name looked up in PATH
+    std::string ffprobe = "ffprobe";   // likewise
+    std::string quality = "standard";  // renders that name no quality the engine knows
+    std::int64_t renders = 1;          // local renders at once; the others wait
+    std::int64_t parallel = 0;         // ffmpeg processes per render; 0: cores / 3, at least 1
+    std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    std::string cjk_font = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+  } engine;
+  struct chat_section {
+    std::int64_t working_interval_s = 120;  // chat.working after this long without output
+    std::int64_t stall_s = 600;             // heartbeats alone this long: the turn stalled
+    std::int64_t turn_limit_s = 900;        // the longest a turn may run
+  } chat;
 };
 
 // A value as it comes from a file (typed) or from the environment or a flag (text).
 using config_value =
     std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
 
-enum class config_type { boolean, integer, string, string_list, log_level, listen_address };
+enum class config_type { boolean, integer, string, string_list, log_level, listen_address, number };
 
 struct config_key {
   std::string_view name;       // "api.listen"
@@ -72,6 +95,8 @@ struct config_key {
   std::string_view comment;  // one line, as in config/reeld.toml
   std::int64_t min = 0;      // bounds for integers
   std::int64_t max = 0;
+  double number_min = 0;  // bounds for numbers
+  double number_max = 0;
 };
 
 // Every key, in the order of config/reeld.toml.
