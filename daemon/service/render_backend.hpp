@@ -81,6 +81,10 @@ class render_backend {
                                                                fetch_progress progress) = 0;
   // Checks that `path` is a playable MP4 (ffprobe): ok with its duration, or why not.
   virtual boost::asio::awaitable<render_check_result> verify(std::string path) = 0;
+
+  // The polling pace for this backend's jobs, from the configured one: the cloud keeps it; the
+  // local engine, which answers from memory, asks to be polled far more often.
+  virtual core::render_policy tune(core::render_policy configured) const { return configured; }
 };
 
 }  // namespace reel::service

@@ -77,7 +77,8 @@ void render_service::arm(core::render_job job) {
     return;
   }
   const std::string id = job.id;
-  auto runner = std::make_shared<render_runner>(env_, *it->second, std::move(job), opts_.policy);
+  auto runner = std::make_shared<render_runner>(env_, *it->second, std::move(job),
+                                               it->second->tune(opts_.policy));
   runners_[id] = runner;
   // The driver logs its own failures; when it ends the runner is forgotten (the store has the
   // job). An exception cannot escape drive(), but if one did the job would resume at the next
@@ -112,7 +113,9 @@ std::size_t render_service::rearm() {
 
 core::result<std::pair<nlohmann::json, std::string>> render_service::read_request(
     const nlohmann::json& body, const std::string& id) const {
-  nlohmann::json out{{"format", "mp4"}, {"quality", "high"}};
+  // No quality: each backend's own default (the cloud's "high", the local engine's
+  // engine.quality).
+  nlohmann::json out{{"format", "mp4"}};
   std::string dest = opts_.output_dir + "/" + id + ".mp4";
   for (const auto& [key, v] : body.items()) {
     if (key == "format") {

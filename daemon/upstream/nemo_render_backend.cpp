@@ -34,6 +34,8 @@ http_request submit_request(const service::render_submission& s) {
   body["sessionId"] = s.upstream_session.value_or("");
   body["draft"] = s.draft;
   body["output"] = s.options;
+  // The contract's export asks for "high" (spec/upstream-nemovideo.md, export).
+  if (!body["output"].contains("quality")) body["output"]["quality"] = "high";
   return make_request("POST", "/api/render/proxy/lambda", body);
 }
 
