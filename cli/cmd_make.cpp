@@ -9,6 +9,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/job_follow.hpp"
 #include "cli/job_view.hpp"
+#include "cli/media_upload.hpp"
 #include "cli/turn_view.hpp"
 
 #include <unistd.h>
@@ -39,20 +40,13 @@ client_error usage(std::string message) {
   return make_failure(failure::usage, "bad_usage", std::move(message));
 }
 
-// Absolute paths in upload order: the files, then the music, then the script.
-client_result<nlohmann::json> media_paths(const make_options& o) {
+// The files in upload order (the photos and clips, then the music, then the script), each
+// checked here first.
+client_result<std::vector<local_file>> media_files(const make_options& o) {
   std::vector<std::string> all = o.files;
   if (!o.music.empty()) all.push_back(o.music);
   if (!o.script.empty()) all.push_back(o.script);
-  nlohmann::json paths = nlohmann::json::array();
-  for (const auto& f : all) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(f, ec);
-    if (ec || !std::filesystem::is_regular_file(abs, ec))
-      return make_failure(failure::local, "file_not_found", f + ": no such file");
-    paths.push_back(abs.lexically_normal().string());
-  }
-  return {boost::system::in_place_value, std::move(paths)};
+  return check_files(all);
 }
 
 // The prompt with the --aspect the agent reads ("9:16", "1:1", "vertical", ...).
@@ -146,8 +140,8 @@ class bar_printer {
 int make(command_context& ctx, const make_options& o) {
   if (o.files.empty() && o.music.empty() && o.script.empty())
     return ctx.fail(usage("give the photos, clips or other files to make the video from"));
-  auto paths = media_paths(o);
-  if (!paths) return ctx.fail(paths.error());
+  auto files = media_files(o);
+  if (!files) return ctx.fail(files.error());
   catch_interrupts();
   auto opts = ctx.client_options_for_daemon();
   if (!opts) return ctx.fail(opts.error());
@@ -165,14 +159,13 @@ int make(command_context& ctx, const make_options& o) {
   save_current_session(ctx.env(), id);
   say_line("session " + id + " (" + str(*session, "backend") + ")");
 
-  // 2. The files, in order. The daemon reads them itself; it answers when all are in.
-  auto upload_opts = *opts;
-  upload_opts.io_timeout = std::chrono::hours(2);
-  nlohmann::json media_body{{"paths", *paths}};
-  auto added = http_client(upload_opts)
-                   .call_json("POST", "/v1/sessions/" + url_encoded(id) + "/media", &media_body);
+  // 2. The files, in order. The daemon reads them itself, or they are uploaded when it cannot
+  // (a system service running as another user); it answers when all are in.
+  auto added = add_files(*opts, id, *files, false, [&](const client_error&) {
+    say_line("reeld cannot read the files itself; uploading them");
+  });
   if (!added) return ctx.fail(added.error());
-  say_line("added " + std::to_string(paths->size()) + " file(s)");
+  say_line("added " + std::to_string(files->size()) + " file(s)");
 
   // 3. The prompt; the answer streams as the agent gives it.
   if (auto said = say(ctx, *opts, id, prompt_text(o)); !said) return ctx.fail(said.error());
