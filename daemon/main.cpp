@@ -67,6 +67,18 @@ asio::awaitable<core::result<service::export_source>> read_export_source(
   co_return src;
 }
 
+// Fetches a media URL for the local backend into `dest` (certificates verified; no token).
+asio::awaitable<core::result<void>> fetch_media_url(upstream::http_client http, std::string url,
+                                                    std::string dest) {
+  auto got = co_await http.download(url, dest, 0, "");
+  if (!got) co_return got.error();
+  if (got->saved) co_return core::result<void>{};
+  const int status = got->response.status;
+  co_return core::make_error(
+      status >= 400 && status < 500 ? core::errc::bad_request : core::errc::upstream_unavailable,
+      "the server answered HTTP " + std::to_string(status));
+}
+
 std::string env_help() {
   std::string out = "Environment (each overrides the config files; flags override it):\n";
   for (const auto& k : core::config_schema()) {
@@ -241,6 +253,13 @@ int run(const config::loaded_config& loaded) {
   local_opts.ffmpeg = cfg.engine.ffmpeg;
   local_opts.ffprobe = cfg.engine.ffprobe;
   local_opts.now_ms = now_ms;
+  local_opts.max_media_bytes = static_cast<std::uint64_t>(cfg.api.max_media_body);
+  if (auto fetcher = upstream::http_client::make(io.get_executor(),
+                                                 upstream::client_options::from_config(cfg))) {
+    local_opts.fetch_url = [http = *fetcher](std::string url, std::string dest) {
+      return fetch_media_url(http, std::move(url), std::move(dest));
+    };
+  }
   engine::local_backend local(*db, std::move(local_opts));
   backends["local"] = &local;
   engine::local_render_options local_render_opts;

@@ -178,11 +178,74 @@ core::error not_text(const std::string& name) {
                           name + " is not a text file; scripts (.txt, .md) must be plain text");
 }
 
-asio::awaitable<core::result<service::media_added>> do_add_media(std::string state_dir,
-                                                                 std::string ffprobe,
+// Removes a fetched file when the add is over, whatever its outcome (unless released).
+struct fetched_file {
+  std::string path;
+  fetched_file() = default;
+  fetched_file(const fetched_file&) = delete;
+  fetched_file& operator=(const fetched_file&) = delete;
+  ~fetched_file() {
+    if (!path.empty()) ::unlink(path.c_str());
+  }
+};
+
+// The last path segment of a URL, without query or fragment ("photo.jpg"); `url` when none.
+std::string url_file_name(const std::string& url) {
+  const std::string path = url.substr(0, url.find_first_of("?#"));
+  const auto scheme = path.find("://");
+  if (path.find('/', scheme == std::string::npos ? 0 : scheme + 3) == std::string::npos) return url;
+  const auto name = path.substr(path.find_last_of('/') + 1);
+  return name.empty() ? url : name;
+}
+
+struct fetched_media {
+  std::string path;  // a private file under <state_dir>/tmp; the caller removes it
+  core::media_type type;
+  std::uint64_t size = 0;
+};
+
+// Fetches `url` into a private file, checked by size and by content like any file.
+asio::awaitable<core::result<fetched_media>> fetch_media(local_backend_options opt,
+                                                         std::string url) {
+  if (!opt.fetch_url) co_return url_refused(url);
+  const std::string dir = opt.state_dir + "/tmp";
+  ::mkdir(dir.c_str(), 0700);
+  std::random_device rd;
+  fetched_file file;
+  file.path = dir + "/fetch-" + std::to_string(rd()) + std::to_string(rd());
+  auto got = co_await opt.fetch_url(url, file.path);
+  if (!got) {
+    auto e = got.error();
+    e.message = "cannot fetch " + url + ": " + e.message;
+    e.hint = "Check the address, or download the file and add it by path.";
+    co_return e;
+  }
+  struct stat st {};
+  if (::stat(file.path.c_str(), &st) != 0)
+    co_return core::make_error(core::errc::internal, "the fetched file is gone: " + url);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (auto ok = core::check_media_size(size, opt.max_media_bytes); !ok) co_return ok.error();
+  auto checked = core::check_media(read_prefix(file.path, 64), url_file_name(url), true);
+  if (!checked) co_return checked.error();
+  fetched_media out{file.path, *checked, size};
+  file.path.clear();  // the caller's now
+  co_return out;
+}
+
+asio::awaitable<core::result<service::media_added>> do_add_media(local_backend_options opt,
                                                                  service::media_source src,
                                                                  service::progress_fn progress) {
-  if (src.path.empty()) co_return url_refused(src.url);
+  fetched_file fetched;
+  if (src.path.empty()) {
+    auto got = co_await fetch_media(opt, src.url);
+    if (!got) co_return got.error();
+    fetched.path = got->path;
+    src.path = got->path;
+    src.type = got->type;
+    src.size = got->size;
+  }
+  const std::string& state_dir = opt.state_dir;
+  const std::string& ffprobe = opt.ffprobe;
   auto type = src.type;
   if (!type) type = core::type_from_name(src.name.empty() ? src.path : src.name, true);
   if (!type)
@@ -348,7 +411,7 @@ async_result<service::created_session> local_backend::create_session(store::sess
 async_result<service::media_added> local_backend::add_media(store::session_row,
                                                             service::media_source source,
                                                             service::progress_fn progress) {
-  return do_add_media(opt_.state_dir, opt_.ffprobe, std::move(source), std::move(progress));
+  return do_add_media(opt_, std::move(source), std::move(progress));
 }
 
 async_result<service::credit_balance> local_backend::credits() {

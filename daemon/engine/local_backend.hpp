@@ -16,7 +16,10 @@
 #include "store/database.hpp"
 #include "store/media_repo.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +34,11 @@ struct local_backend_options {
   bool is_default = true;
   std::size_t history_limit = 50;  // earlier drafts the agent sees (undo goes back this far)
   std::function<std::int64_t()> now_ms;
+  // Fetches an http(s) URL into the file `dest` (composition root: the daemon's HTTP client,
+  // certificates verified). Empty: URLs are refused (the backend works offline).
+  std::function<boost::asio::awaitable<core::result<void>>(std::string url, std::string dest)>
+      fetch_url;
+  std::uint64_t max_media_bytes = 500ull << 20;  // a fetched file larger than this is refused
 };
 
 class local_backend final : public service::backend {
@@ -44,9 +52,11 @@ class local_backend final : public service::backend {
   // Nothing to make: the session row is the session.
   service::async_result<service::created_session> create_session(
       store::session_row session) override;
-  // Probes the file (media) and copies it under its content hash. unsupported_media when
-  // ffprobe cannot read it (or a script is not text); bad_request for a URL (URLs need the
-  // network: download the file and add it by path); internal when it cannot be stored.
+  // Probes the file (media) and copies it under its content hash. A URL is fetched first (into
+  // <state_dir>/tmp, removed after) and typed by its content. unsupported_media when ffprobe
+  // cannot read it (or a script is not text); upstream_unavailable naming the URL when it
+  // cannot be fetched; bad_request for a URL without a fetcher; payload_too_large past the
+  // limit; internal when it cannot be stored.
   service::async_result<service::media_added> add_media(store::session_row session,
                                                         service::media_source source,
                                                         service::progress_fn progress) override;

@@ -3,12 +3,68 @@
 // a cancel without leaving files behind.
 #include "local/local_fixture.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 #include <random>
+#include <thread>
 
 namespace reel::test {
 namespace {
+
+// Serves `body` to every request on 127.0.0.1 (one connection at a time) until destroyed: a
+// web server for the URL tests, with nothing from the network.
+class file_server {
+ public:
+  explicit file_server(std::string body) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd_, 8) == 0);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, body = std::move(body)] {
+      for (;;) {
+        const int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) return;
+        std::string req;
+        char buf[4096];
+        ssize_t n = 0;
+        while (req.find("\r\n\r\n") == std::string::npos && (n = ::read(c, buf, sizeof buf)) > 0)
+          req.append(buf, static_cast<std::size_t>(n));
+        const std::string out = "HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: " +
+                                std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                                body;
+        for (std::size_t at = 0; at < out.size();) {
+          n = ::write(c, out.data() + at, out.size() - at);
+          if (n <= 0) break;
+          at += static_cast<std::size_t>(n);
+        }
+        ::close(c);
+      }
+    });
+  }
+  ~file_server() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
 
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -80,15 +136,32 @@ TEST_CASE("a file ffprobe cannot read is refused with unsupported_media and not 
   CHECK(d.call_json("GET", "/v1/sessions/" + s + "/media", nullptr, 200)["media"].empty());
 }
 
-TEST_CASE("a URL is refused with a clear message; scripts are kept as text") {
+TEST_CASE("a URL is fetched and probed like a file; an unreachable one is a clear error") {
   auto& d = shared_daemon();
   const auto s = d.new_session();
+  std::ifstream music(sample_media::get().music, std::ios::binary);
+  file_server web(std::string(std::istreambuf_iterator<char>(music), {}));
   auto r = d.call("POST", "/v1/sessions/" + s + "/media",
-                  R"({"urls":["https://example.com/photo.jpg"]})");
-  CHECK(r.status == 400);
-  CHECK(r.json()["error"]["message"].get<std::string>().find("download it and add it by path") !=
-        std::string::npos);
+                  nlohmann::json{{"urls", {web.url("/song.mp3?sig=abc")}}}.dump());
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const auto added = r.json()["media"];
+  REQUIRE(added.size() == 1);
+  CHECK(added[0]["kind"] == "audio");
+  CHECK(added[0]["meta"]["duration_s"].get<double>() > 0);
+  CHECK(added[0]["meta"].contains("sha256"));
+  CHECK(std::filesystem::is_empty(d.state_dir() + "/tmp"));
 
+  r = d.call("POST", "/v1/sessions/" + s + "/media",
+             R"({"urls":["http://127.0.0.1:1/photo.jpg"]})");
+  CHECK(r.status >= 400);
+  CHECK(r.json()["error"]["message"].get<std::string>().find(
+            "cannot fetch http://127.0.0.1:1/photo.jpg") != std::string::npos);
+  CHECK(d.call_json("GET", "/v1/sessions/" + s + "/media", nullptr, 200)["media"].size() == 1);
+}
+
+TEST_CASE("scripts are kept as text and give the title") {
+  auto& d = shared_daemon();
+  const auto s = d.new_session();
   temp_dir tmp;
   const auto& m = sample_media::get();
   d.add_ok(s, {m.photos[0], m.photos[1],
