@@ -11,7 +11,9 @@
 #include "runtime/logging.hpp"
 #include "runtime/state_dir.hpp"
 #include "runtime/systemd_notify.hpp"
+#include "runtime/watchdog.hpp"
 #include "service/hub.hpp"
+#include "service/hub_flusher.hpp"
 #include "service/render_service.hpp"
 #include "service/session_service.hpp"
 #include "service/turn_service.hpp"
@@ -115,58 +117,6 @@ struct parsed_args {
   bool print_config = false;
 };
 
-// Periodic work on the event loop: batched event writes and systemd watchdog pings.
-class housekeeping {
- public:
-  housekeeping(asio::io_context& io, service::hub& h, std::chrono::milliseconds flush_every)
-      : hub_(h), flush_timer_(io), watchdog_timer_(io), flush_every_(flush_every) {
-    hub_.on_pending([this] { arm_flush(); });
-    if (auto every = runtime::watchdog_interval()) {
-      watchdog_every_ = *every;
-      ping();
-    }
-  }
-  void stop() {
-    flush_timer_.cancel();
-    watchdog_timer_.cancel();
-  }
-  void flush_now() {
-    try {
-      hub_.flush();
-    } catch (const std::exception& e) {
-      spdlog::error("could not write events to the store (kept for the next try): {}", e.what());
-    }
-  }
-
- private:
-  void arm_flush() {
-    if (flush_armed_) return;
-    flush_armed_ = true;
-    flush_timer_.expires_after(flush_every_);
-    flush_timer_.async_wait([this](boost::system::error_code ec) {
-      flush_armed_ = false;
-      if (ec) return;
-      flush_now();
-      if (hub_.pending() > 0) arm_flush();
-    });
-  }
-  // Pinged from the event loop itself, so a stuck loop stops the pings and systemd restarts us.
-  void ping() {
-    runtime::notify_watchdog();
-    watchdog_timer_.expires_after(watchdog_every_);
-    watchdog_timer_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) ping();
-    });
-  }
-
-  service::hub& hub_;
-  asio::steady_timer flush_timer_;
-  asio::steady_timer watchdog_timer_;
-  std::chrono::milliseconds flush_every_;
-  std::chrono::microseconds watchdog_every_{0};
-  bool flush_armed_ = false;
-};
-
 int run(const config::loaded_config& loaded) {
   const auto started = std::chrono::steady_clock::now();
   const core::config& cfg = loaded.cfg;
@@ -214,7 +164,9 @@ int run(const config::loaded_config& loaded) {
   service::hub hub(
       events, metrics, now_ms,
       {static_cast<std::size_t>(cfg.store.event_flush_batch), cfg.store.event_retention});
-  housekeeping chores(io, hub, std::chrono::milliseconds(cfg.store.event_flush_ms));
+  service::hub_flusher flusher(io.get_executor(), hub,
+                               std::chrono::milliseconds(cfg.store.event_flush_ms));
+  runtime::watchdog pinger(io.get_executor());
 
   // Backends by name. Each backend's construction goes here; sessions name one of them.
   std::map<std::string, service::backend*> backends;
@@ -340,8 +292,9 @@ int run(const config::loaded_config& loaded) {
   bool stopping = false;
   asio::steady_timer deadline(io);
   auto finish = [&] {
-    chores.stop();
-    chores.flush_now();
+    pinger.stop();
+    flusher.stop();
+    flusher.flush_now();
     deadline.cancel();
     io.stop();
   };
