@@ -14,9 +14,8 @@
 // there is removed.
 //
 // status() of a running render waits (long poll) until it finishes, its progress moves by
-// `status_step`, or `status_hold` passes, so progress is seen soon after it happens even with
-// the render service's cloud-paced polls (a queued render answers at once). Completion is still
-// seen only at the next poll: up to render.poll_cap_s late.
+// `status_step`, or `status_hold` passes, so progress and completion are seen as they happen
+// (a queued render answers at once); tune() keeps the render service's polls at most 1 s apart.
 //
 // Lives on the io_context's one thread; `db` outlives it. Renders beyond `max_running` wait in
 // order (status "queued").
