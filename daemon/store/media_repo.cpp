@@ -29,7 +29,7 @@ void media_repo::insert(const media_row& r) {
 }
 
 std::vector<media_row> media_repo::list_for_session(std::string_view session_id) {
-  static const std::string sql = select_sql("WHERE session_id = ? ORDER BY created_ms, id");
+  static const std::string sql = select_sql("WHERE session_id = ? ORDER BY created_ms, rowid");
   std::vector<media_row> out;
   auto st = db_.cached(sql);
   st.bind(1, session_id);

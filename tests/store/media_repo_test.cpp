@@ -62,3 +62,20 @@ TEST_CASE("media for an unknown session is refused by the foreign key") {
   }
   CHECK(media.count() == 0);
 }
+
+TEST_CASE("media added in the same millisecond list in the order they were added") {
+  temp_dir dir;
+  database db = open_migrated(dir.file("state.db"));
+  add_session(db, "s1");
+  media_repo media{db};
+  // Ids sort the other way round: the order must come from the insertion, not the id.
+  std::vector<std::string> names;
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "m_" + std::string(1, static_cast<char>('z' - i));
+    names.push_back("photo" + std::to_string(i + 1) + ".jpg");
+    media.insert(media_row{id, "s1", names.back(), "image", {}, 1, {}, {}, {}, "{}", 1000});
+  }
+  std::vector<std::string> listed;
+  for (const auto& m : media.list_for_session("s1")) listed.push_back(m.name);
+  CHECK(listed == names);
+}
