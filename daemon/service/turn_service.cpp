@@ -78,6 +78,8 @@ struct turn_service::chat_run : std::enable_shared_from_this<chat_run> {
   std::int64_t armed_at = never;         // what the driver waits for now
   bool fetch_wanted = false;
   bool backend_running = false;
+  std::optional<core::agent_item> joined;  // partial text of this batch of items (see on_item)
+  bool join_posted = false;
   std::string pending_text;       // chat.text pieces not published yet (see apply)
   asio::steady_timer text_timer;  // publishes pending_text when it has waited long enough
   bool flush_armed = false;
@@ -273,15 +275,59 @@ asio::awaitable<void> turn_service::run_backend_chat(turn_service* self,
     }
   }
   t->backend_running = false;
+  // The last text goes out before the end of the turn is worked out (the final translation of
+  // the whole text, the store): the subscribers' writers, woken by this publish, start writing
+  // two turns of the loop later (ws_session::writer yields once after its wake-up).
+  self->take_joined(*t);
+  self->flush_text(*t);
+  for (int i = 0; i < 2; ++i) {
+    co_await asio::post(self->ex_, asio::use_awaitable);
+    if (!*t->alive) co_return;
+  }
   self->on_backend_done(*t, std::move(r));
 }
 
 void turn_service::on_item(chat_run& t, const core::agent_item& it) {
   if (t.machine.done()) return;
+  // The backend hands over the items of one read of the stream one after the other, within one
+  // turn of the loop. Pieces of partial text in a row (same author) are joined and go to the
+  // turn once, on the next turn of the loop or before the next other item: a fast stream then
+  // costs one sentence cut, one GUI translation and one chat.text per read instead of per
+  // piece. The joined text is the pieces one after the other, all the turn does with them.
+  if (it.kind == core::agent_item_kind::text && it.partial) {
+    if (t.joined && t.joined->author == it.author) {
+      t.joined->text += it.text;
+      return;
+    }
+    take_joined(t);
+    t.joined = it;
+    if (!t.join_posted) {
+      t.join_posted = true;
+      asio::post(ex_, [this, run = t.shared_from_this()] {
+        run->join_posted = false;
+        if (*run->alive) take_joined(*run);
+      });
+    }
+    return;
+  }
+  take_joined(t);
+  if (t.machine.done()) return;
   apply(t, t.machine.item(it, steady_ms()));
 }
 
+void turn_service::take_joined(chat_run& t) {
+  if (!t.joined) return;
+  core::agent_item item = std::move(*t.joined);
+  t.joined.reset();
+  if (t.machine.done()) return;
+  apply(t, t.machine.item(item, steady_ms()));
+}
+
 void turn_service::on_backend_done(chat_run& t, core::result<void> r) {
+  // The text that waits to be joined goes out now: the end of the turn (the final translation of
+  // the whole text) must not hold it back.
+  take_joined(t);
+  flush_text(t);
   const auto now = steady_ms();
   if (r)
     apply(t, t.machine.stream_end(now));

@@ -82,6 +82,7 @@ class turn_service {
   void flush_text(chat_run& t);
   void arm_text_flush(chat_run& t);
   void on_item(chat_run& t, const core::agent_item& it);
+  void take_joined(chat_run& t);
   void on_backend_done(chat_run& t, core::result<void> r);
   void publish(const std::string& session_id, const std::string& name, nlohmann::json data);
   void finished(const std::string& outcome);

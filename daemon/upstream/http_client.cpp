@@ -39,6 +39,27 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 constexpr std::size_t io_chunk = 256 * 1024;
+// The buffer a response body is read into (one on_data call at most this large).
+constexpr std::size_t body_chunk = 64 * 1024;
+// What one read of a streamed body's socket may take (Beast's own cap per read is 64 KiB).
+constexpr std::size_t socket_read = 64 * 1024;
+
+// Parses what is already buffered into the parser's body buffer, without reading the socket:
+// stops when the input is used up or ends inside a chunk header (need_more), when the body
+// buffer is full (need_buffer) or the message is complete. Any other error is returned in ec.
+void drain_buffered(beast::flat_buffer& in, http::response_parser<http::buffer_body>& parser,
+                    beast::error_code& ec) {
+  while (!parser.is_done() && in.size() != 0 && parser.get().body().size != 0) {
+    const std::size_t used = parser.put(in.data(), ec);
+    in.consume(used);
+    if (ec == http::error::need_more || ec == http::error::need_buffer) {
+      ec = {};
+      return;
+    }
+    if (ec) return;
+    if (used == 0) return;
+  }
+}
 
 std::string seconds_text(std::chrono::milliseconds d) {
   if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
@@ -380,7 +401,11 @@ asio::awaitable<exchange_out> exchange(Stream& s, connection& c, impl& I, const 
   }
   head.streamed = to_sink;
 
-  std::vector<char> buf(64 * 1024);
+  // Beast reads the socket into c.buffer no more than its free capacity at a time (at least 512
+  // bytes): without room, a fast stream is read a few hundred bytes per turn of the loop and
+  // falls behind. A streamed body gets room for 64 KiB a read; the room is given back after.
+  if (to_sink) c.buffer.reserve(c.buffer.size() + socket_read);
+  std::vector<char> buf(body_chunk);
   while (!parser->is_done()) {
     auto& body = parser->get().body();
     body.data = buf.data();
@@ -389,6 +414,10 @@ asio::awaitable<exchange_out> exchange(Stream& s, connection& c, impl& I, const 
     c.lowest().expires_after(p.read_timeout);
     auto [ec, n] = co_await http::async_read_some(s, c.buffer, *parser, use_tuple);
     if (ec == http::error::need_buffer) ec = {};
+    // One read of the socket may hold many chunks of a chunked body (a fast SSE stream: one
+    // chunk per event); async_read_some parses one of them and costs a turn of the loop each.
+    // Parse the rest of what was read here, so the sink gets it in one piece.
+    if (!ec) drain_buffered(c.buffer, *parser, ec);
     const std::size_t got = buf.size() - parser->get().body().size;
     if (got > 0) {
       const std::string_view bytes(buf.data(), got);
@@ -413,6 +442,7 @@ asio::awaitable<exchange_out> exchange(Stream& s, connection& c, impl& I, const 
       co_return out;
     }
   }
+  if (to_sink) c.buffer.shrink_to_fit();
   out.keep = !wec && parser->keep_alive();
   out.res = std::move(head);
   co_return out;

@@ -268,3 +268,39 @@ TEST_CASE("a subscriber that joins mid-turn with since misses nothing") {
   CHECK(late.got.front()["event"] == "session.created");
   CHECK(std::vector<json>(late.got.begin() + 1, late.got.end()) == early.got);
 }
+
+TEST_CASE("pieces handed over together are joined: one chat.text per batch, GUI talk still seen") {
+  turn_fixture f;
+  const auto sid = f.new_session();
+  recorder a;
+  f.hub.subscribe(a, "session:" + sid, std::nullopt);
+  scripted_turn t;
+  // One burst of 200 pieces (one read of a fast stream), a pause, then a burst whose GUI
+  // instruction is split across pieces, a tool call, and one more piece.
+  std::string first;
+  for (int i = 0; i < 200; ++i) {
+    const auto piece = "[#" + std::to_string(i) + "] Zeile " + std::to_string(i) + ".\n";
+    first += piece;
+    t.text(piece);
+  }
+  t.pause(20ms).text("Done! Click the Ex").text("port button to download it.\n").tool("render");
+  t.text("Rendering.");
+  f.backend.turns.push_back(std::move(t));
+  const auto turn = f.send(sid, "stream");
+  REQUIRE(f.run_until([&] { return a.ended(turn); }));
+  std::vector<std::string> deltas;
+  for (const auto& e : a.got) {
+    if (e["event"] == "chat.text" && e["data"]["final"] == false)
+      deltas.push_back(e["data"]["text"].get<std::string>());
+  }
+  REQUIRE(deltas.size() == 3);
+  CHECK(deltas[0] == first);
+  CHECK(deltas[1] == "Done! Say \"export\" and I will render the video for you.\n");
+  CHECK(deltas[2] == "Rendering.");
+  const auto names = a.names(turn);
+  CHECK(std::find(names.begin(), names.end(), "chat.tool") != names.end());
+  const auto final_text = a.last("chat.text")->at("data");
+  CHECK(final_text["final"] == true);
+  CHECK(final_text["text"].get<std::string>().find("Click") == std::string::npos);
+  CHECK(final_text["actions"] == json::array({"export"}));
+}
