@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <utility>
 
 namespace reel::core {
 namespace {
@@ -190,9 +191,393 @@ agent_item malformed(std::string why) {
   return item;
 }
 
+// A strict reader for the one shape a streaming agent sends thousands of times a turn: an ADK
+// event whose content holds text parts ({"content":{"parts":[{"text":...}],...},"partial":true,
+// "author":...}, any key order, any other keys). It validates the whole payload as JSON (at
+// least as strictly as nlohmann) and gives up (nullopt) on anything it does not handle the way
+// decode_agent_event_dom does: then the DOM decoder decides. No JSON DOM is built.
+class adk_text_reader {
+ public:
+  explicit adk_text_reader(std::string_view s) : s_(s) {}
+
+  std::optional<std::vector<agent_item>> read() {
+    if (!object_start()) return std::nullopt;
+    bool have_author = false, have_partial = false, have_content = false;
+    std::string author;
+    bool partial = false;
+    std::vector<std::string> texts;
+    for (bool first = true;; first = false) {
+      std::string_view key;
+      const auto m = member(first, key);
+      if (m == step::end) break;
+      if (m == step::fail) return std::nullopt;
+      if (key == "author") {
+        if (std::exchange(have_author, true)) return std::nullopt;  // a duplicate: last wins
+        if (peek() == '"') {
+          if (!string(&author)) return std::nullopt;
+        } else if (!value()) {
+          return std::nullopt;
+        }
+      } else if (key == "partial") {
+        if (std::exchange(have_partial, true)) return std::nullopt;
+        if (literal("true")) {
+          partial = true;
+        } else if (!value()) {
+          return std::nullopt;
+        }
+      } else if (key == "content") {
+        if (std::exchange(have_content, true)) return std::nullopt;
+        if (!content(texts)) return std::nullopt;
+      } else if (key == "type" || key == "error" || key == "errorCode" || key == "error_code" ||
+                 key == "errorMessage" || key == "error_message") {
+        return std::nullopt;  // a typed event or an error: the DOM decoder reads those
+      } else if (!value()) {
+        return std::nullopt;
+      }
+    }
+    ws();
+    if (!have_content || at_ != s_.size()) return std::nullopt;
+    std::vector<agent_item> out;
+    out.reserve(texts.size());
+    for (auto& t : texts) {
+      agent_item item;
+      item.text = std::move(t);
+      item.partial = partial;
+      item.author = author;
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+ private:
+  enum class step { key, end, fail };
+  static constexpr int max_depth = 64;
+
+  char peek() {
+    ws();
+    return at_ < s_.size() ? s_[at_] : '\0';
+  }
+  void ws() {
+    while (at_ < s_.size() &&
+           (s_[at_] == ' ' || s_[at_] == '\t' || s_[at_] == '\n' || s_[at_] == '\r'))
+      ++at_;
+  }
+  bool eat(char c) {
+    if (peek() != c) return false;
+    ++at_;
+    return true;
+  }
+  bool literal(std::string_view word) {
+    ws();
+    if (s_.substr(at_, word.size()) != word) return false;
+    at_ += word.size();
+    return true;
+  }
+  bool object_start() { return eat('{'); }
+
+  // The next member's key (unescaped keys only: an escaped one gives up) and the colon; `end`
+  // after the closing brace.
+  step member(bool first, std::string_view& key) {
+    if (first) {
+      if (eat('}')) return step::end;
+    } else if (!eat(',')) {
+      return eat('}') ? step::end : step::fail;
+    }
+    if (peek() != '"') return step::fail;
+    const std::size_t from = ++at_;
+    while (at_ < s_.size() && s_[at_] != '"') {
+      const auto c = static_cast<unsigned char>(s_[at_]);
+      if (c == '\\' || c < 0x20 || c >= 0x80) return step::fail;
+      ++at_;
+    }
+    if (at_ >= s_.size()) return step::fail;
+    key = s_.substr(from, at_ - from);
+    ++at_;
+    return eat(':') ? step::key : step::fail;
+  }
+
+  // {"parts":[...], ...}: the texts of the parts, in order.
+  bool content(std::vector<std::string>& texts) {
+    if (peek() != '{') return false;
+    ++at_;
+    bool have_parts = false;
+    for (bool first = true;; first = false) {
+      std::string_view key;
+      const auto m = member(first, key);
+      if (m == step::end) return true;
+      if (m == step::fail) return false;
+      if (key == "parts") {
+        if (std::exchange(have_parts, true)) return false;
+        if (!parts(texts)) return false;
+      } else if (!value()) {
+        return false;
+      }
+    }
+  }
+
+  bool parts(std::vector<std::string>& texts) {
+    if (!eat('[')) return false;
+    if (eat(']')) return true;
+    do {
+      if (!part(texts)) return false;
+    } while (eat(','));
+    return eat(']');
+  }
+
+  // {"text": "..."} with any other keys except tool calls; a thought is skipped.
+  bool part(std::vector<std::string>& texts) {
+    if (peek() != '{') return false;
+    ++at_;
+    bool have_text = false, have_thought = false, thought = false;
+    std::string text;
+    for (bool first = true;; first = false) {
+      std::string_view key;
+      const auto m = member(first, key);
+      if (m == step::end) break;
+      if (m == step::fail) return false;
+      if (key == "text") {
+        if (std::exchange(have_text, true)) return false;
+        if (peek() == '"') {
+          if (!string(&text)) return false;
+        } else if (!value()) {
+          return false;
+        }
+      } else if (key == "thought") {
+        if (std::exchange(have_thought, true)) return false;
+        if (literal("true")) {
+          thought = true;
+        } else if (!value()) {
+          return false;
+        }
+      } else if (key == "functionCall" || key == "function_call" || key == "functionResponse" ||
+                 key == "function_response") {
+        return false;
+      } else if (!value()) {
+        return false;
+      }
+    }
+    if (!thought && !text.empty()) texts.push_back(std::move(text));
+    return true;
+  }
+
+  // Any JSON value, validated and skipped.
+  bool value() {
+    switch (peek()) {
+      case '"':
+        return string(nullptr);
+      case '{': {
+        if (++depth_ > max_depth) return false;
+        ++at_;
+        for (bool first = true;; first = false) {
+          std::string_view key;
+          const auto m = member(first, key);
+          if (m == step::end) break;
+          if (m == step::fail || !value()) return false;
+        }
+        --depth_;
+        return true;
+      }
+      case '[':
+        if (++depth_ > max_depth) return false;
+        ++at_;
+        if (!eat(']')) {
+          do {
+            if (!value()) return false;
+          } while (eat(','));
+          if (!eat(']')) return false;
+        }
+        --depth_;
+        return true;
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
+    }
+  }
+
+  // -?(0|[1-9][0-9]*)(.[0-9]+)? and short: an exponent or a long number gives up (nlohmann
+  // refuses a number that overflows a double).
+  bool number() {
+    const std::size_t from = at_;
+    auto digit = [&] { return at_ < s_.size() && s_[at_] >= '0' && s_[at_] <= '9'; };
+    if (at_ < s_.size() && s_[at_] == '-') ++at_;
+    if (!digit()) return false;
+    if (s_[at_] == '0') {
+      ++at_;
+    } else {
+      while (digit()) ++at_;
+    }
+    if (at_ < s_.size() && s_[at_] == '.') {
+      ++at_;
+      if (!digit()) return false;
+      while (digit()) ++at_;
+    }
+    if (at_ < s_.size() && (s_[at_] == 'e' || s_[at_] == 'E')) return false;
+    return at_ - from <= 20;
+  }
+
+  static int hex4(std::string_view h) {
+    if (h.size() < 4) return -1;
+    int v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = h[static_cast<std::size_t>(k)];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        v |= c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        v |= c - 'A' + 10;
+      } else {
+        return -1;
+      }
+    }
+    return v;
+  }
+
+  static void put_utf8(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  // The length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no
+  // surrogates, nothing past U+10FFFF), 0 when it is not one.
+  std::size_t utf8_at(std::size_t at) const {
+    const auto b = [&](std::size_t k) {
+      return at + k < s_.size() ? static_cast<unsigned char>(s_[at + k]) : 0u;
+    };
+    const unsigned c0 = b(0);
+    auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+      return b(k) >= lo && b(k) <= hi;
+    };
+    if (c0 >= 0xC2 && c0 <= 0xDF) return cont(1) ? 2 : 0;
+    if (c0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+    if ((c0 >= 0xE1 && c0 <= 0xEC) || c0 == 0xEE || c0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+    if (c0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+    if (c0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    if (c0 >= 0xF1 && c0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+    if (c0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+    return 0;
+  }
+
+  // A string value, validated; unescaped into `out` when given.
+  bool string(std::string* out) {
+    if (peek() != '"') return false;
+    ++at_;
+    for (;;) {
+      // The plain run up to the next quote, backslash, control or non-ASCII byte.
+      std::size_t run = at_;
+      while (run < s_.size()) {
+        const auto c = static_cast<unsigned char>(s_[run]);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        ++run;
+      }
+      if (out) out->append(s_.substr(at_, run - at_));
+      at_ = run;
+      if (at_ >= s_.size()) return false;
+      const auto c = static_cast<unsigned char>(s_[at_]);
+      if (c == '"') {
+        ++at_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        const std::size_t n = utf8_at(at_);
+        if (n == 0) return false;
+        if (out) out->append(s_.substr(at_, n));
+        at_ += n;
+        continue;
+      }
+      // An escape.
+      if (at_ + 1 >= s_.size()) return false;
+      const char e = s_[at_ + 1];
+      at_ += 2;
+      char plain = 0;
+      switch (e) {
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
+        case 'u': {
+          const int hi = hex4(s_.substr(at_));
+          if (hi < 0) return false;
+          at_ += 4;
+          char32_t cp = static_cast<char32_t>(hi);
+          if (hi >= 0xDC00 && hi <= 0xDFFF) return false;  // a lone low surrogate
+          if (hi >= 0xD800 && hi <= 0xDBFF) {
+            if (s_.substr(at_, 2) != "\\u") return false;
+            const int lo = hex4(s_.substr(at_ + 2));
+            if (lo < 0xDC00 || lo > 0xDFFF) return false;
+            at_ += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + static_cast<char32_t>(lo - 0xDC00);
+          }
+          if (out) put_utf8(cp, *out);
+          continue;
+        }
+        default:
+          return false;
+      }
+      if (out) out->push_back(plain);
+    }
+  }
+
+  std::string_view s_;
+  std::size_t at_ = 0;
+  int depth_ = 0;
+};
+
 }  // namespace
 
+std::optional<std::vector<agent_item>> decode_adk_text_fast(std::string_view payload) {
+  return adk_text_reader(trim(payload)).read();
+}
+
 std::vector<agent_item> decode_agent_event(std::string_view payload) {
+  payload = trim(payload);
+  if (!payload.empty()) {
+    if (auto fast = adk_text_reader(payload).read()) return std::move(*fast);
+  }
+  return decode_agent_event_dom(payload);
+}
+
+std::vector<agent_item> decode_agent_event_dom(std::string_view payload) {
   std::vector<agent_item> out;
   payload = trim(payload);
   if (payload.empty()) {

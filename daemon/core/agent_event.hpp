@@ -41,6 +41,12 @@ struct agent_item {
 // Model thoughts (parts with "thought": true) are dropped: they are not for the user.
 std::vector<agent_item> decode_agent_event(std::string_view payload);
 
+// The two ways decode_agent_event works, for tests: a fast reader for the common ADK text event
+// (nullopt when the payload is anything else, or anything it is unsure of), and the JSON DOM
+// decoder that handles every payload. Where the fast one answers, both answer the same.
+std::optional<std::vector<agent_item>> decode_adk_text_fast(std::string_view payload);
+std::vector<agent_item> decode_agent_event_dom(std::string_view payload);
+
 // What a text_assembler says about one item.
 struct text_update {
   std::string delta;                      // text to append to what the user sees now

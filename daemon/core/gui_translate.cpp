@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <functional>
 #include <optional>
 
 namespace reel::core {
@@ -42,6 +44,7 @@ struct lexicon {
       "toolbar|dashboard|pane|registerkarte|menü|seitenleiste|fenster|einstellungen|"
       "bibliothek|leiste|面板|菜单|标签|设置|侧边栏|窗口|编辑器|素材库");
   std::vector<phrase> click = compile_phrases("click|klicken|klicke|klick|点击|单击|点一下");
+  std::vector<phrase> bare_export = compile_phrases("导出");  // adds the export action only
   std::vector<phrase> label_skip = compile_phrases("on|the|auf|den|die|das|the");
   // A first clause that starts like this is not a statement of its own ("To export, ...").
   std::vector<phrase> subordinators = compile_phrases(
@@ -55,6 +58,68 @@ struct lexicon {
 const lexicon& words() {
   static const lexicon l;
   return l;
+}
+
+// The tokens without which a sentence holds no GUI talk: every branch of classify() needs a
+// phrase of one of these lists (export_words, drag, drop, timeline, panel, open_alone, click),
+// and the bare "导出" needs its first token. A phrase cannot match unless its first token is in
+// the sentence, so a sentence holding none of these first tokens is kept as it is, and the
+// phrase tables are not scanned for it (most of a stream's sentences).
+class trigger_tokens {
+ public:
+  explicit trigger_tokens(const lexicon& w) {
+    for (const auto* list : {&w.export_words, &w.drag, &w.drop, &w.timeline, &w.panel,
+                             &w.open_alone, &w.click, &w.bare_export}) {
+      for (const phrase& p : *list) {
+        const std::string& t = p.front();
+        if (t.size() <= max_packed) {
+          packed_.push_back(pack(t));
+        } else {
+          long_.push_back(t);
+        }
+      }
+    }
+    std::sort(packed_.begin(), packed_.end());
+    std::sort(long_.begin(), long_.end());
+    for (auto k : packed_) seen_[slot(k)] = true;
+  }
+
+  bool is_trigger(std::string_view token) const {
+    if (token.size() > max_packed) {
+      return std::binary_search(long_.begin(), long_.end(), token, std::less<>{});
+    }
+    const auto k = pack(token);
+    return seen_[slot(k)] && std::binary_search(packed_.begin(), packed_.end(), k);
+  }
+  bool any_in(const std::vector<std::string>& tokens) const {
+    return std::any_of(tokens.begin(), tokens.end(),
+                       [&](const std::string& t) { return is_trigger(t); });
+  }
+  bool any_in(std::string_view text) const {
+    return !for_each_token(text, [&](std::string_view t) { return !is_trigger(t); });
+  }
+
+ private:
+  // Tokens of up to 7 bytes (most words, every CJK character) are compared as one integer, and
+  // a bitmap turns almost every token that is not a trigger away with one load.
+  static constexpr std::size_t max_packed = 7;
+  static std::uint64_t pack(std::string_view t) {
+    std::uint64_t k = t.size();
+    for (char c : t) k = (k << 8) | static_cast<unsigned char>(c);
+    return k;
+  }
+  static std::size_t slot(std::uint64_t k) {
+    return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> 52);  // 12 bits
+  }
+
+  std::vector<std::uint64_t> packed_;
+  std::vector<std::string> long_;
+  std::array<bool, 4096> seen_{};
+};
+
+const trigger_tokens& triggers() {
+  static const trigger_tokens t(words());
+  return t;
 }
 
 hint classify(const std::vector<std::string>& t, const lexicon& w) {
@@ -315,6 +380,10 @@ rewrite rewrite_sentence(std::string_view body, hint h, const std::vector<std::s
 
 }  // namespace
 
+bool may_hold_gui_talk(std::string_view text) {
+  return triggers().any_in(text);
+}
+
 std::string_view to_string(gui_action a) noexcept {
   switch (a) {
     case gui_action::export_video:
@@ -329,23 +398,34 @@ std::string_view to_string(gui_action a) noexcept {
   return "state";
 }
 
-gui_translation translate_gui_text(std::string_view text) {
+namespace {
+
+// `filter`: skip the text, or a sentence, that holds no trigger token (the same answer, sooner).
+gui_translation translate(std::string_view text, bool filter) {
   const lexicon& w = words();
-  static const std::vector<phrase> bare_export = compile_phrases("导出");
+  const trigger_tokens& trig = triggers();
   gui_translation out;
   auto add_action = [&](gui_action a) {
     if (std::find(out.actions.begin(), out.actions.end(), a) == out.actions.end()) {
       out.actions.push_back(a);
     }
   };
+  // Most text holds no GUI talk at all: one pass over it, and it comes back as it is. A sentence
+  // boundary never falls inside a token (sentences end after punctuation, which separates
+  // tokens), so the tokens of the whole text are those of its sentences.
+  if (filter && !trig.any_in(text)) {
+    out.text.assign(text);
+    return out;
+  }
   std::vector<std::string> used;  // canned replacements already written: say each once
   std::size_t copied = 0;
   for (const text_span& s : split_sentences(text)) {
     const std::string_view body = text.substr(s.begin, s.end - s.begin);
     const auto tokens = tokenize(body);
+    if (filter && !trig.any_in(tokens)) continue;  // no GUI talk: kept byte for byte
     const hint h = body.find("://") == std::string_view::npos ? classify(tokens, w) : hint::none;
     if (h == hint::none) {
-      if (contains_any(tokens, bare_export)) add_action(gui_action::export_video);
+      if (contains_any(tokens, w.bare_export)) add_action(gui_action::export_video);
       continue;
     }
     const rewrite r = rewrite_sentence(body, h, tokens, w);
@@ -375,6 +455,16 @@ gui_translation translate_gui_text(std::string_view text) {
   }
   out.text.append(text.substr(copied));
   return out;
+}
+
+}  // namespace
+
+gui_translation translate_gui_text(std::string_view text) {
+  return translate(text, true);
+}
+
+gui_translation translate_gui_text_reference(std::string_view text) {
+  return translate(text, false);
 }
 
 }  // namespace reel::core

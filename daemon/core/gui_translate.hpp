@@ -36,4 +36,14 @@ std::string_view to_string(gui_action a) noexcept;
 // Meant for whole messages: a phrase split across streamed deltas is not seen.
 gui_translation translate_gui_text(std::string_view text);
 
+// False when `text` holds none of the words GUI talk needs (one pass over it, no copy): then
+// translate_gui_text(text) gives it back unchanged with no action. True says only "maybe". Text
+// made of pieces that each answer false, joined where a word cannot run on from one piece into
+// the next (after or before a blank or punctuation), answers false too.
+bool may_hold_gui_talk(std::string_view text);
+
+// translate_gui_text without its shortcuts (every sentence through the phrase tables), for tests:
+// both give the same answer for every text.
+gui_translation translate_gui_text_reference(std::string_view text);
+
 }  // namespace reel::core

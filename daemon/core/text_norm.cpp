@@ -96,18 +96,19 @@ char32_t lower(char32_t cp) noexcept {
 
 }  // namespace
 
-std::vector<std::string> tokenize(std::string_view text) {
-  std::vector<std::string> tokens;
+bool for_each_token(std::string_view text, const std::function<bool(std::string_view)>& fn) {
   std::string word;
   auto flush = [&] {
-    if (!word.empty()) tokens.push_back(std::move(word));
+    if (word.empty()) return true;
+    const bool more = fn(word);
     word.clear();
+    return more;
   };
   for (std::size_t i = 0; i < text.size();) {
     const code_point cp = decode(text, i);
     i += cp.length;
     if (!cp.valid) {
-      flush();
+      if (!flush()) return false;
       continue;
     }
     char32_t value = cp.value;
@@ -121,16 +122,24 @@ std::vector<std::string> tokenize(std::string_view text) {
         // it is a quote mark whose neighbours split anyway.
         break;
       case char_class::ideograph:
-        flush();
+        if (!flush()) return false;
         encode(value, word);
-        flush();
+        if (!flush()) return false;
         break;
       case char_class::separator:
-        flush();
+        if (!flush()) return false;
         break;
     }
   }
-  flush();
+  return flush();
+}
+
+std::vector<std::string> tokenize(std::string_view text) {
+  std::vector<std::string> tokens;
+  for_each_token(text, [&](std::string_view t) {
+    tokens.emplace_back(t);
+    return true;
+  });
   return tokens;
 }
 

@@ -2,6 +2,7 @@
 // Shared text normalisation for matching user and agent phrases across English, German and
 // Chinese: one tokenizer, one phrase finder. Pure, byte-oriented, never throws on bad UTF-8.
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +15,10 @@ namespace reel::core {
 // hangul code point is a token of its own; punctuation, symbols, emoji and invalid bytes only
 // separate. Fullwidth ASCII ("ＥＸＰＯＲＴ") folds to ASCII.
 std::vector<std::string> tokenize(std::string_view text);
+
+// The tokens tokenize() returns, handed to `fn` one at a time (the view lives for the call)
+// without building them all; `fn` returns false to stop. False when stopped.
+bool for_each_token(std::string_view text, const std::function<bool(std::string_view)>& fn);
 
 // A list of phrases written "export|send me|导出", each tokenized like text. An item written
 // in angle brackets ("<number>") is kept verbatim as a one-token placeholder.

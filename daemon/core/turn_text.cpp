@@ -89,7 +89,11 @@ std::string turn_text::flush() {
 }
 
 gui_translation turn_text::final_translation() const {
-  return translate_gui_text(joined());
+  std::string all = joined();
+  // The usual turn: the whole text is what went out piece by piece, and no piece held GUI talk,
+  // so neither does the whole (see may_hold_gui_talk): no second pass over it.
+  if (verbatim_ && all == shown_) return gui_translation{std::move(all), {}};
+  return translate_gui_text(all);
 }
 
 std::string turn_text::take_sentences() {
@@ -116,14 +120,42 @@ std::string turn_text::take_sentences() {
   if (cut == 0) return {};
   std::string piece = held_.substr(0, cut);
   held_.erase(0, cut);
-  return translate_gui_text(piece).text;
+  return translate(std::move(piece));
 }
 
 std::string turn_text::take_all() {
   if (held_.empty()) return {};
   std::string piece = std::move(held_);
   held_.clear();
+  return translate(std::move(piece));
+}
+
+std::string turn_text::translate(std::string piece) {
+  if (piece.empty()) return piece;
+  // Joined to what went out before without a boundary, a word could run on across the pieces.
+  if (open_end_ && !starts_at_boundary(piece)) verbatim_ = false;
+  open_end_ = !ends_at_boundary(piece);
+  if (!may_hold_gui_talk(piece)) return piece;
+  verbatim_ = false;
   return translate_gui_text(piece).text;
+}
+
+bool turn_text::starts_at_boundary(std::string_view s) noexcept {
+  // An ASCII blank or punctuation mark (not an apostrophe, which joins) ends a word.
+  const auto c = static_cast<unsigned char>(s.front());
+  const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return c < 0x80 && !alnum && c != '\'';
+}
+
+bool turn_text::ends_at_boundary(std::string_view s) noexcept {
+  if (starts_at_boundary(s.substr(s.size() - 1))) return true;
+  // CJK punctuation that ends sentences and quotes: a separator to the tokenizer.
+  static constexpr std::array<std::string_view, 12> marks = {
+      "\u3002", "\uFF01", "\uFF1F", "\uFF1B", "\uFF1A", "\uFF0C",
+      "\uFF09", "\u300D", "\u300F", "\u3011", "\u201D", "\u3001"};
+  for (auto m : marks)
+    if (s.ends_with(m)) return true;
+  return false;
 }
 
 void turn_text::add_message(std::string text) {

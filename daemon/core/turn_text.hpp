@@ -39,6 +39,11 @@ class turn_text {
  private:
   std::string take_sentences();
   std::string take_all();
+  // Translates one piece for the stream, and notes whether shown_ is still the agent's text
+  // verbatim with no GUI talk anywhere in it.
+  std::string translate(std::string piece);
+  static bool starts_at_boundary(std::string_view s) noexcept;
+  static bool ends_at_boundary(std::string_view s) noexcept;
   void add_message(std::string text);
   std::string joined() const;
 
@@ -48,6 +53,8 @@ class turn_text {
   std::string held_;              // raw text of the unfinished sentence
   std::vector<std::string> messages_;
   std::string shown_;
+  bool verbatim_ = true;   // shown_ is the agent's text as it came, and holds no GUI talk
+  bool open_end_ = false;  // the last piece may end inside a word
 };
 
 // True when `text` ends a sentence (. ! ? : or their CJK forms, closing quotes allowed), so a
