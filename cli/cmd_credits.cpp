@@ -38,6 +38,12 @@ int show_credits(command_context& ctx, const credits_options& o) {
     ctx.print_json(*c);
     return 0;
   }
+  if (c->value("metered", true) == false) {
+    ctx.out() << "Credits" << (backend.empty() ? "" : " (" + backend + ")")
+              << ": none needed; rendering on this machine is free\n"
+              << std::flush;
+    return 0;
+  }
   ctx.out() << "Credits" << (backend.empty() ? "" : " (" + backend + ")") << ": "
             << number(*c, "available") << " available, " << number(*c, "frozen") << " frozen, "
             << number(*c, "total") << " total\n"

@@ -273,8 +273,7 @@ awaitable<response> get_credits(api_context& ctx, request req) {
   auto backend = core::query_param(req.query, "backend").value_or("");
   auto c = co_await ctx.sessions->credits(backend);
   if (!c) co_return response::error(c.error());
-  co_return response::json(
-      200, {{"available", c->available}, {"frozen", c->frozen}, {"total", c->total}});
+  co_return response::json(200, service::credits_json(*c));
 }
 
 }  // namespace reel::api

@@ -262,7 +262,7 @@ asio::awaitable<void> ws_session::answer_op(std::shared_ptr<ws_session> self,
     if (!err) {
       auto c = co_await sessions.credits(backend);
       if (c)
-        data = {{"available", c->available}, {"frozen", c->frozen}, {"total", c->total}};
+        data = service::credits_json(*c);
       else
         err = c.error();
     }

@@ -415,7 +415,9 @@ async_result<service::media_added> local_backend::add_media(store::session_row,
 }
 
 async_result<service::credit_balance> local_backend::credits() {
-  co_return service::credit_balance{};
+  service::credit_balance free;
+  free.metered = false;
+  co_return free;
 }
 
 async_result<service::backend_state> local_backend::state(store::session_row session) {

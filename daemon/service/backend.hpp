@@ -45,7 +45,14 @@ struct credit_balance {
   std::int64_t available = 0;
   std::int64_t frozen = 0;
   std::int64_t total = 0;
+  bool metered = true;  // false: the backend counts no credits (local: rendering is free)
 };
+
+// {"available","frozen","total","metered"}: the wire form (status.schema.json Credits).
+inline nlohmann::json credits_json(const credit_balance& c) {
+  return {
+      {"available", c.available}, {"frozen", c.frozen}, {"total", c.total}, {"metered", c.metered}};
+}
 
 struct backend_state {
   nlohmann::json draft;  // kept verbatim: unknown keys survive

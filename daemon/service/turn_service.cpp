@@ -423,10 +423,13 @@ asio::awaitable<void> turn_service::answer_direct(turn_service* self, std::share
   if (route == core::intent::credits) {
     auto c = co_await self->sessions_.credits(row.backend);
     if (!*alive) co_return;
-    if (c) {
+    if (c && !c->metered) {
+      answer = "Rendering on this machine is free: no credits are needed.";
+      extra["credits"] = credits_json(*c);
+    } else if (c) {
       answer = "You have " + std::to_string(c->available) + " credits available (" +
                std::to_string(c->frozen) + " frozen, " + std::to_string(c->total) + " in all).";
-      extra["credits"] = {{"available", c->available}, {"frozen", c->frozen}, {"total", c->total}};
+      extra["credits"] = credits_json(*c);
     } else {
       failure = c.error();
     }

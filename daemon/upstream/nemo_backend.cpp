@@ -256,10 +256,6 @@ asio::awaitable<core::result<void>> do_chat(shared_ptr s, store::session_row row
   co_return core::result<void>{};
 }
 
-nlohmann::json credits_json(const service::credit_balance& b) {
-  return {{"available", b.available}, {"frozen", b.frozen}, {"total", b.total}};
-}
-
 }  // namespace
 
 nlohmann::json media_meta_from_cloud(const nlohmann::json& info) {

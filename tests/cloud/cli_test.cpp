@@ -53,7 +53,8 @@ TEST_CASE("reel new, add, show, credits: one flow on the current session") {
   CHECK(has(r.out, "Credits (nemovideo): 100 available, 0 frozen, 100 total"));
   r = run_reel(f, {"credits", "--json", "--backend", "nemovideo"});
   REQUIRE(r.exit_code == 0);
-  CHECK(json::parse(r.out) == json{{"available", 100}, {"frozen", 0}, {"total", 100}});
+  CHECK(json::parse(r.out) ==
+        json{{"available", 100}, {"frozen", 0}, {"total", 100}, {"metered", true}});
 }
 
 TEST_CASE("reel add: refusals and usage errors, --session overrides the current one") {

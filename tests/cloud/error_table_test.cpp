@@ -206,7 +206,7 @@ TEST_CASE("knob starting_credits: the balance a new anonymous user gets") {
   f.sim().update_knobs([](knobs& k) { k.starting_credits = 7; });
   auto c = f.get("/v1/credits?backend=nemovideo");
   REQUIRE(c.status == 200);
-  CHECK(c.json() == json{{"available", 7}, {"frozen", 0}, {"total", 7}});
+  CHECK(c.json() == json{{"available", 7}, {"frozen", 0}, {"total", 7}, {"metered", true}});
 }
 
 TEST_CASE("plain HTTP to the simulator works too (base_url http://)") {

@@ -140,7 +140,7 @@ TEST_CASE("GET /v1/credits and /v1/status: balance, token state and expiry, neve
   auto ws = f.subscribe("status");
   auto c = f.get("/v1/credits?backend=nemovideo");
   REQUIRE_MESSAGE(c.status == 200, c.body);
-  CHECK(c.json() == json{{"available", 100}, {"frozen", 0}, {"total", 100}});
+  CHECK(c.json() == json{{"available", 100}, {"frozen", 0}, {"total", 100}, {"metered", true}});
   auto changed = cloud_fixture::events(*ws, "credits.changed");
   REQUIRE_FALSE(changed.empty());
   CHECK(changed.back()["data"]["available"] == 100);
@@ -151,7 +151,8 @@ TEST_CASE("GET /v1/credits and /v1/status: balance, token state and expiry, neve
   CHECK(up["token"]["state"] == "valid");
   CHECK(up["token"]["source"] == "anonymous");
   CHECK(up["token"]["expires_at"].is_string());
-  CHECK(up["credits"] == json{{"available", 100}, {"frozen", 0}, {"total", 100}});
+  CHECK(up["credits"] ==
+        json{{"available", 100}, {"frozen", 0}, {"total", 100}, {"metered", true}});
   const auto token = f.current_token();
   REQUIRE_FALSE(token.empty());
   CHECK(st.body.find(token) == std::string::npos);

@@ -114,7 +114,7 @@ TEST_CASE("local is the default backend; media are probed and stored under their
   d.add_ok(s, {m.photos[0]});
   CHECK(media_files(d) == before);
   CHECK(d.call_json("GET", "/v1/credits?backend=local", nullptr, 200) ==
-        nlohmann::json{{"available", 0}, {"frozen", 0}, {"total", 0}});
+        nlohmann::json{{"available", 0}, {"frozen", 0}, {"total", 0}, {"metered", false}});
 }
 
 TEST_CASE("a file ffprobe cannot read is refused with unsupported_media and not stored") {
@@ -257,6 +257,20 @@ TEST_CASE("a local render cut short by a restart is rendered again; a cancel lea
   for (int i = 0; i < 100 && d.work_files() > 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(d.work_files() == 0);
+}
+
+}  // namespace reel::test
+
+namespace reel::test {
+
+TEST_CASE("credits on the local backend: none counted, and a credits message says so") {
+  auto& d = shared_daemon();
+  auto c = d.call_json("GET", "/v1/credits?backend=local", nullptr, 200);
+  CHECK(c["metered"] == false);
+  CHECK(c["available"] == 0);
+  const auto s = d.new_session();
+  const auto reply = local_daemon::reply_of(d.say(s, "how many credits do I have?"));
+  CHECK(reply.find("free") != std::string::npos);
 }
 
 }  // namespace reel::test
