@@ -22,42 +22,6 @@ struct export_options {
   bool wait = false;
 };
 
-// Draws the bar in place on a terminal; elsewhere one line per state or 10% step.
-class progress_printer {
- public:
-  explicit progress_printer(std::ostream& err) : err_(err), tty_(::isatty(STDERR_FILENO) == 1) {}
-  void update(const nlohmann::json& j) {
-    const auto line = format_progress(j);
-    const auto state = j.value("state", "");
-    const int step = j.contains("progress") && j["progress"].is_number()
-                         ? static_cast<int>(j["progress"].get<double>() * 10)
-                         : 0;
-    if (tty_) {
-      err_ << "\r" << line << "   " << std::flush;
-      drawn_ = true;
-    } else if (state != state_ || step != step_) {
-      err_ << line << "\n" << std::flush;
-    }
-    state_ = state;
-    step_ = step;
-  }
-  void notice(const std::string& line) {
-    end_line();
-    err_ << "reel: " << line << "\n" << std::flush;
-  }
-  void end_line() {
-    if (drawn_) err_ << "\n" << std::flush;
-    drawn_ = false;
-  }
-
- private:
-  std::ostream& err_;
-  bool tty_;
-  bool drawn_ = false;
-  std::string state_;
-  int step_ = -1;
-};
-
 int run_export(command_context& ctx, const export_options& o) {
   auto opts = ctx.client_options_for_daemon();
   if (!opts) return ctx.fail(opts.error());
@@ -81,7 +45,7 @@ int run_export(command_context& ctx, const export_options& o) {
   }
 
   catch_interrupts();
-  progress_printer bar(ctx.err());
+  job_bar bar(ctx.err(), ::isatty(STDERR_FILENO) == 1);
   if (!ctx.json()) ctx.err() << "reel: rendering " << id << "\n" << std::flush;
   follow_options f;
   f.on_update = [&](const nlohmann::json& j) {

@@ -101,42 +101,6 @@ client_result<void> say(command_context& ctx, const client_options& opts, const 
   return {};
 }
 
-// Redraws the bar in place on a terminal; elsewhere prints a line per 10% step.
-class bar_printer {
- public:
-  explicit bar_printer(std::ostream& err) : err_(err), tty_(::isatty(STDERR_FILENO) == 1) {}
-  ~bar_printer() { end_line(); }
-  void update(const nlohmann::json& j) {
-    const int step = j.contains("progress") && j["progress"].is_number()
-                         ? static_cast<int>(j["progress"].get<double>() * 10)
-                         : 0;
-    const auto state = str(j, "state");
-    if (tty_) {
-      err_ << "\r" << format_progress(j) << "   " << std::flush;
-      drawn_ = true;
-    } else if (step != step_ || state != state_) {
-      err_ << format_progress(j) << "\n" << std::flush;
-    }
-    step_ = step;
-    state_ = state;
-  }
-  void notice(const std::string& line) {
-    end_line();
-    err_ << "reel: " << line << "\n" << std::flush;
-  }
-  void end_line() {
-    if (drawn_) err_ << "\n" << std::flush;
-    drawn_ = false;
-  }
-
- private:
-  std::ostream& err_;
-  bool tty_;
-  bool drawn_ = false;
-  int step_ = -1;
-  std::string state_;
-};
-
 int make(command_context& ctx, const make_options& o) {
   if (o.files.empty() && o.music.empty() && o.script.empty())
     return ctx.fail(usage("give the photos, clips or other files to make the video from"));
@@ -184,7 +148,7 @@ int make(command_context& ctx, const make_options& o) {
   say_line("rendering " + job_id);
   nlohmann::json done;
   {
-    bar_printer bar(ctx.err());
+    job_bar bar(ctx.err(), ::isatty(STDERR_FILENO) == 1);
     follow_options f;
     f.on_update = [&](const nlohmann::json& j) {
       if (!ctx.json()) bar.update(j);

@@ -115,4 +115,31 @@ std::string format_job(const nlohmann::json& job) {
   return out;
 }
 
+void job_bar::update(const nlohmann::json& job) {
+  const auto line = format_progress(job);
+  const std::string state =
+      job.contains("state") && job["state"].is_string() ? job["state"].get<std::string>() : "";
+  const int step = job.contains("progress") && job["progress"].is_number()
+                       ? static_cast<int>(job["progress"].get<double>() * 10)
+                       : 0;
+  if (tty_) {
+    err_ << "\r" << line << "   " << std::flush;
+    drawn_ = true;
+  } else if (state != state_ || step != step_) {
+    err_ << line << "\n" << std::flush;
+  }
+  state_ = state;
+  step_ = step;
+}
+
+void job_bar::notice(const std::string& line) {
+  end_line();
+  err_ << "reel: " << line << "\n" << std::flush;
+}
+
+void job_bar::end_line() {
+  if (drawn_) err_ << "\n" << std::flush;
+  drawn_ = false;
+}
+
 }  // namespace reel::cli
