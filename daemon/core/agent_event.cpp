@@ -1,5 +1,7 @@
 #include "core/agent_event.hpp"
 
+#include "core/text_norm.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -439,24 +441,6 @@ class adk_text_reader {
     return v;
   }
 
-  static void put_utf8(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   // The length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no
   // surrogates, nothing past U+10FFFF), 0 when it is not one.
   std::size_t utf8_at(std::size_t at) const {
@@ -548,7 +532,7 @@ class adk_text_reader {
             at_ += 6;
             cp = 0x10000 + ((cp - 0xD800) << 10) + static_cast<char32_t>(lo - 0xDC00);
           }
-          if (out) put_utf8(cp, *out);
+          if (out) append_utf8(cp, *out);
           continue;
         }
         default:

@@ -41,24 +41,6 @@ code_point decode(std::string_view s, std::size_t i) noexcept {
   return {cp, len, true};
 }
 
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 bool is_ideograph(char32_t cp) noexcept {
   return (cp >= 0x2E80 && cp <= 0x2FDF) ||  // CJK radicals, Kangxi
          (cp >= 0x3040 && cp <= 0x31FF) ||  // kana, bopomofo
@@ -115,7 +97,7 @@ bool for_each_token(std::string_view text, const std::function<bool(std::string_
     if (value >= 0xFF01 && value <= 0xFF5E) value -= 0xFEE0;  // fullwidth ASCII
     switch (classify(value)) {
       case char_class::word:
-        encode(lower(value), word);
+        append_utf8(lower(value), word);
         break;
       case char_class::apostrophe:
         // Dropped without splitting: inside a word it joins ("don't" -> "dont"), around a word
@@ -123,7 +105,7 @@ bool for_each_token(std::string_view text, const std::function<bool(std::string_
         break;
       case char_class::ideograph:
         if (!flush()) return false;
-        encode(value, word);
+        append_utf8(value, word);
         if (!flush()) return false;
         break;
       case char_class::separator:
@@ -243,6 +225,24 @@ bool has_cjk(std::string_view text) noexcept {
     if (cp.valid && is_ideograph(cp.value)) return true;
   }
   return false;
+}
+
+void append_utf8(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
 }
 
 }  // namespace reel::core

@@ -48,4 +48,7 @@ bool has_token(std::span<const std::string> tokens, std::string_view word) noexc
 // True when the text holds at least one CJK, kana or hangul code point.
 bool has_cjk(std::string_view text) noexcept;
 
+// Appends code point `cp` (a valid scalar value) to `out` as UTF-8.
+void append_utf8(char32_t cp, std::string& out);
+
 }  // namespace reel::core
