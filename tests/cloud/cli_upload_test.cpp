@@ -31,66 +31,6 @@ std::string jpeg_head() {
   return std::string("\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 20);
 }
 
-struct spawn_options {
-  int pass_fd = -1;         // inherited by reel as fd `pass_as`
-  int pass_as = -1;         //
-  bool as_nobody = false;   // run reel as uid/gid 65534 (the test runs as root)
-  bool sample_rss = false;  // poll reel's VmHWM while it runs
-};
-
-struct measured_run {
-  reel_run run;
-  long peak_rss_kb = -1;  // the largest VmHWM seen
-};
-
-// As run_reel, with the extras above. VmHWM is read from /proc while reel runs: wait4's
-// ru_maxrss would also count the forked test process's pages (exec keeps the old high-water).
-measured_run spawn_reel(cloud_fixture& f, std::vector<std::string> args,
-                        const spawn_options& so = {}) {
-  const std::string out_path = f.dir.file("reel.out");
-  const std::string err_path = f.dir.file("reel.err");
-  std::vector<std::string> argv_s{reel_binary()};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<std::string> env_s{
-      "REEL_HOST=127.0.0.1:" + std::to_string(f.port()),
-      "REEL_API_KEY=" + f.key(),
-      "XDG_STATE_HOME=" + f.dir.file("xdg-state"),
-      "XDG_CONFIG_HOME=" + f.dir.file("xdg-config"),
-      "HOME=" + f.dir.path(),
-      "PATH=/usr/bin:/bin",
-  };
-  std::vector<char*> argv, envp;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    if (so.pass_fd >= 0) ::dup2(so.pass_fd, so.pass_as);
-    if (so.as_nobody &&
-        (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))
-      ::_exit(126);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  measured_run m;
-  int status = 0;
-  for (;;) {
-    if (so.sample_rss) m.peak_rss_kb = std::max(m.peak_rss_kb, peak_rss_kb(pid));
-    const pid_t w = ::waitpid(pid, &status, so.sample_rss ? WNOHANG : 0);
-    if (w == pid) break;
-    std::this_thread::sleep_for(10ms);
-  }
-  m.run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  m.run.out = slurp(out_path);
-  m.run.err = slurp(err_path);
-  return m;
-}
-
 json media_of(cloud_fixture& f, const std::string& id) {
   auto r = f.get("/v1/sessions/" + id + "/media");
   REQUIRE_MESSAGE(r.status == 200, r.body);

@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -220,11 +222,35 @@ inline std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// Runs reel with `args` against the fixture's daemon, XDG_STATE_HOME in the test directory;
-// `input`, when given, is its standard input (a file: end of input after it).
-inline reel_run run_reel(cloud_fixture& f, std::vector<std::string> args,
-                         std::optional<std::string> input = std::nullopt) {
-  const std::string in_path = input ? f.write_file("reel.in", *input) : std::string("/dev/null");
+// Peak resident memory of a process (VmHWM), in kB; -1 when unknown.
+inline long peak_rss_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+// How run_reel starts reel, beyond the common environment.
+struct spawn_options {
+  std::optional<std::string> input;  // its standard input (else /dev/null)
+  int pass_fd = -1;                  // inherited by reel as fd `pass_as`
+  int pass_as = -1;
+  bool as_nobody = false;   // run reel as uid/gid 65534 (the tests run as root)
+  bool sample_rss = false;  // poll reel's VmHWM while it runs
+};
+
+struct measured_run {
+  reel_run run;
+  long peak_rss_kb = -1;  // the largest VmHWM seen (sample_rss)
+};
+
+// Runs reel with `args` against the fixture's daemon, XDG_STATE_HOME in the test directory.
+// VmHWM is read from /proc while reel runs: wait4's ru_maxrss would also count the forked test
+// process's pages (exec keeps the old high-water mark).
+inline measured_run spawn_reel(cloud_fixture& f, std::vector<std::string> args,
+                               const spawn_options& so = {}) {
+  const std::string in_path = so.input ? f.write_file("reel.in", *so.input) : "/dev/null";
   const std::string out_path = f.dir.file("reel.out");
   const std::string err_path = f.dir.file("reel.err");
   std::vector<std::string> argv_s{reel_binary()};
@@ -250,25 +276,33 @@ inline reel_run run_reel(cloud_fixture& f, std::vector<std::string> args,
     ::dup2(i, 0);
     ::dup2(o, 1);
     ::dup2(e, 2);
+    if (so.pass_fd >= 0) ::dup2(so.pass_fd, so.pass_as);
+    if (so.as_nobody &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))
+      ::_exit(126);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
+  measured_run m;
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  reel_run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  return r;
+  for (;;) {
+    if (so.sample_rss) m.peak_rss_kb = std::max(m.peak_rss_kb, peak_rss_kb(pid));
+    const pid_t w = ::waitpid(pid, &status, so.sample_rss ? WNOHANG : 0);
+    if (w == pid) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  m.run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  m.run.out = slurp(out_path);
+  m.run.err = slurp(err_path);
+  return m;
 }
 
-// Peak resident memory of a process (VmHWM), in kB; -1 when unknown.
-inline long peak_rss_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
+// The same, for what most tests need: the output, with `input` on stdin when given.
+inline reel_run run_reel(cloud_fixture& f, std::vector<std::string> args,
+                         std::optional<std::string> input = std::nullopt) {
+  spawn_options so;
+  so.input = std::move(input);
+  return spawn_reel(f, std::move(args), so).run;
 }
 
 }  // namespace reel::cloud_test
