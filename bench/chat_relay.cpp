@@ -7,6 +7,7 @@
 #include "fake_nemo/server.hpp"
 #include "fake_nemo/turn_script.hpp"
 #include "fanout_report.hpp"
+#include "machine.hpp"
 #include "proc_probe.hpp"
 #include "sse_tap.hpp"
 #include "support/daemon_process.hpp"
@@ -27,6 +28,10 @@
 namespace {
 
 using namespace reel;
+using bench::cpu_model;
+using bench::fixed;
+using bench::load_average;
+using bench::utc_now;
 using nlohmann::json;
 
 struct options {
@@ -58,35 +63,6 @@ struct report {
            end_event == "chat.done" && finished == clients;
   }
 };
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-double load_average() {
-  std::ifstream in("/proc/loadavg");
-  double one = 0;
-  in >> one;
-  return one;
-}
-
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(digits) << v;
-  return s.str();
-}
 
 std::string grouped(double v) {
   auto s = std::to_string(static_cast<std::int64_t>(std::llround(v)));

@@ -1,5 +1,7 @@
 #include "fanout_report.hpp"
 
+#include "machine.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,12 +19,6 @@ std::string grouped(double v) {
     out += digits[i];
   }
   return n < 0 ? "-" + out : out;
-}
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-  return buf;
 }
 
 const char* verdict(bool ok) {

@@ -2,6 +2,7 @@
 // a burst of 1,000 simultaneous requests to the cloud. See bench/README.md.
 #include "fake_nemo/http_client.hpp"
 #include "fake_nemo/server.hpp"
+#include "machine.hpp"
 #include "store/database.hpp"
 #include "store/jobs_repo.hpp"
 #include "store/migrations.hpp"
@@ -22,28 +23,12 @@
 namespace {
 
 using namespace reel;
+using bench::cpu_model;
 using clock_type = std::chrono::steady_clock;
 const std::string token = "nmv_bench_rearm_00000000000000000000000000000000";
 
 double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
-}
-
-std::string cpu_model() {
-  FILE* f = std::fopen("/proc/cpuinfo", "r");
-  if (!f) return "?";
-  char line[512];
-  std::string out = "?";
-  while (std::fgets(line, sizeof line, f)) {
-    std::string s(line);
-    if (s.rfind("model name", 0) == 0) {
-      out = s.substr(s.find(':') + 2);
-      if (!out.empty() && out.back() == '\n') out.pop_back();
-      break;
-    }
-  }
-  std::fclose(f);
-  return out;
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 # include it too.
 if(NOT TARGET bench_render_promo)
   add_executable(bench_render_promo ${PROJECT_SOURCE_DIR}/bench/render_promo.cpp
-                                    ${PROJECT_SOURCE_DIR}/bench/render_promo_scene.cpp)
+                                    ${PROJECT_SOURCE_DIR}/bench/render_promo_scene.cpp
+                                    ${PROJECT_SOURCE_DIR}/bench/machine.cpp)
   target_include_directories(bench_render_promo PRIVATE ${PROJECT_SOURCE_DIR}/tests
                                                         ${PROJECT_SOURCE_DIR}/bench)
   target_link_libraries(bench_render_promo PRIVATE reel_engine CLI11::CLI11)

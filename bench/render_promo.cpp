@@ -5,6 +5,7 @@
 #include "core/render_plan.hpp"
 #include "engine/ffmpeg_runner.hpp"
 #include "engine/media_probe.hpp"
+#include "machine.hpp"
 #include "render_promo_scene.hpp"
 #include "support/temp_dir.hpp"
 
@@ -24,6 +25,7 @@
 namespace {
 
 using namespace reel;
+using bench::fixed;
 
 struct options {
   int runs = 3;
@@ -56,30 +58,12 @@ sample median_of(const std::vector<sample>& s) {
   return {median(w), median(c), static_cast<long>(median(r))};
 }
 
-std::string fixed(double v, int digits = 2) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 std::string machine_line() {
-  std::string cpu = "unknown CPU";
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) {
-      cpu = line.substr(line.find(':') + 2);
-      break;
-    }
-  double load = 0;
-  std::ifstream("/proc/loadavg") >> load;
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-  return std::string(when) + "; " + cpu + ", " +
-         std::to_string(std::thread::hardware_concurrency()) + " cores, load average " +
-         fixed(load) + " at start";
+  const std::string cpu = bench::cpu_model();
+  const double load = bench::load_average();
+  const std::string when = bench::utc_now();
+  return when + "; " + cpu + ", " + std::to_string(std::thread::hardware_concurrency()) +
+         " cores, load average " + fixed(load) + " at start";
 }
 
 struct aspect_result {

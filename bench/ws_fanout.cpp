@@ -2,9 +2,10 @@
 // WebSocket subscribers, plus its start time and memory. See bench/README.md.
 #include "fanout_client.hpp"
 #include "fanout_report.hpp"
-#include "support/notify_socket.hpp"
+#include "machine.hpp"
 #include "proc_probe.hpp"
 #include "support/daemon_process.hpp"
+#include "support/notify_socket.hpp"
 #include "support/temp_dir.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,10 @@
 namespace {
 
 using namespace reel;
+using bench::cpu_model;
+using bench::fixed;
+using bench::load_average;
+using bench::utc_now;
 
 struct options {
   int clients = 100;
@@ -30,29 +35,6 @@ struct options {
   bool json = false;
   bool quick = false;
 };
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-double load_average() {
-  std::ifstream in("/proc/loadavg");
-  double one = 0;
-  in >> one;
-  return one;
-}
 
 double to_mb(long kb) {
   return static_cast<double>(kb) * 1024.0 / 1e6;

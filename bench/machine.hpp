@@ -1,0 +1,16 @@
+#pragma once
+// The machine a benchmark runs on and the way its tables print numbers: shared by every bench.
+#include <string>
+
+namespace reel::bench {
+
+// "2026-11-22 01:09 UTC".
+std::string utc_now();
+// /proc/cpuinfo's first "model name"; "unknown CPU" when there is none.
+std::string cpu_model();
+// The one-minute load average (/proc/loadavg); 0 when unreadable.
+double load_average();
+// `v` with `digits` digits after the point.
+std::string fixed(double v, int digits = 2);
+
+}  // namespace reel::bench
