@@ -180,6 +180,31 @@ std::string escape_filter_value(std::string_view v) {
 
 }  // namespace render_detail
 
+namespace {
+
+// The step that writes the MP4: the graph `g` as the script `script_name` in the work directory,
+// g's inputs, what `maps` adds (maps and the video codec), then the sound and the container.
+template <class Maps>
+void finish_final_step(render_plan& plan, const graph_builder& g, const render_settings& settings,
+                       const std::string& length, const std::string& script_name, Maps maps) {
+  ffmpeg_step& step = plan.final_step;
+  step.filter_complex = g.text();
+  step.duration_ms = plan.duration_ms;
+  step.output = plan.part_output;
+  const std::string script = settings.work_dir + "/" + script_name;
+  plan.files.push_back({script, step.filter_complex});
+  plan.scratch.push_back(plan.part_output);
+  auto& a = step.argv;
+  a = step_head(settings);
+  const auto inputs = g.input_args();
+  a.insert(a.end(), inputs.begin(), inputs.end());
+  maps(a, script);
+  add_audio_encoder(a);
+  a.insert(a.end(), {"-t", length, "-movflags", "+faststart", "-f", "mp4", plan.part_output});
+}
+
+}  // namespace
+
 result<render_plan> make_render_plan(const draft& d, const std::map<std::string, plan_media>& media,
                                      const render_settings& settings) {
   int w = settings.width;
@@ -223,23 +248,12 @@ result<render_plan> make_render_plan(const draft& d, const std::map<std::string,
     g.add(*picture + (text->empty() ? "null" : *text) + "[vout]");
     add_prepare_steps(plan, canvases, settings);
 
-    ffmpeg_step& step = plan.final_step;
-    step.filter_complex = g.text();
-    step.duration_ms = plan.duration_ms;
-    step.output = plan.part_output;
-    const std::string script = settings.work_dir + "/graph.txt";
-    plan.files.push_back({script, step.filter_complex});
-    plan.scratch.push_back(plan.part_output);
-
-    auto& a = step.argv;
-    a = step_head(settings);
-    const auto inputs = g.input_args();
-    a.insert(a.end(), inputs.begin(), inputs.end());
-    a.insert(a.end(), {"-filter_complex_script", script, "-map", "[vout]", "-map", *sound});
-    add_video_encoder(a, settings, fps);
-    add_audio_encoder(a);
-    a.insert(a.end(), {"-t", ctx.seconds(total_frames), "-movflags", "+faststart", "-f", "mp4",
-                       plan.part_output});
+    finish_final_step(
+        plan, g, settings, ctx.seconds(total_frames), "graph.txt",
+        [&](std::vector<std::string>& a, const std::string& script) {
+          a.insert(a.end(), {"-filter_complex_script", script, "-map", "[vout]", "-map", *sound});
+          add_video_encoder(a, settings, fps);
+        });
     return plan;
   }
 
@@ -287,22 +301,11 @@ result<render_plan> make_render_plan(const draft& d, const std::map<std::string,
   g.add_input({"-f", "concat", "-safe", "0"}, list_file);  // input 0: the parts, in order
   auto sound = build_audio(ctx, g, d, total_frames);
   if (!sound) return sound.error();
-  ffmpeg_step& step = plan.final_step;
-  step.filter_complex = g.text();
-  step.duration_ms = plan.duration_ms;
-  step.output = plan.part_output;
-  const std::string script = settings.work_dir + "/join.txt";
-  plan.files.push_back({script, step.filter_complex});
-  plan.scratch.push_back(plan.part_output);
-  auto& a = step.argv;
-  a = step_head(settings);
-  const auto inputs = g.input_args();
-  a.insert(a.end(), inputs.begin(), inputs.end());
-  a.insert(a.end(),
-           {"-filter_complex_script", script, "-map", "0:v", "-map", *sound, "-c:v", "copy"});
-  add_audio_encoder(a);
-  a.insert(a.end(), {"-t", ctx.seconds(total_frames), "-movflags", "+faststart", "-f", "mp4",
-                     plan.part_output});
+  finish_final_step(plan, g, settings, ctx.seconds(total_frames), "join.txt",
+                    [&](std::vector<std::string>& a, const std::string& script) {
+                      a.insert(a.end(), {"-filter_complex_script", script, "-map", "0:v", "-map",
+                                         *sound, "-c:v", "copy"});
+                    });
   return plan;
 }
 
