@@ -143,6 +143,14 @@ TEST_CASE("reel add: a file reel cannot read fails with a clear message, nothing
     so.as_nobody = true;
     // nobody must reach the file's directory to get "permission denied" from the file itself.
     REQUIRE(::chmod(f.dir.path().c_str(), 0711) == 0);
+    // ... and run reel from a place nobody may enter: the build tree may be in a private
+    // directory (a CI checkout under mktemp -d).
+    const auto bin_dir = f.dir.file("bin");
+    std::filesystem::create_directory(bin_dir);
+    REQUIRE(::chmod(bin_dir.c_str(), 0755) == 0);
+    so.binary = bin_dir + "/reel";
+    std::filesystem::copy_file(reel_binary(), so.binary);
+    REQUIRE(::chmod(so.binary.c_str(), 0755) == 0);
   } else {
     REQUIRE(::chmod(secret.c_str(), 0) == 0);
   }

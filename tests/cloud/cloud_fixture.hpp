@@ -234,6 +234,7 @@ inline long peak_rss_kb(pid_t pid) {
 // How run_reel starts reel, beyond the common environment.
 struct spawn_options {
   std::optional<std::string> input;  // its standard input (else /dev/null)
+  std::string binary;                // the reel to run; empty: the build's
   int pass_fd = -1;                  // inherited by reel as fd `pass_as`
   int pass_as = -1;
   bool as_nobody = false;   // run reel as uid/gid 65534 (the tests run as root)
@@ -253,7 +254,7 @@ inline measured_run spawn_reel(cloud_fixture& f, std::vector<std::string> args,
   const std::string in_path = so.input ? f.write_file("reel.in", *so.input) : "/dev/null";
   const std::string out_path = f.dir.file("reel.out");
   const std::string err_path = f.dir.file("reel.err");
-  std::vector<std::string> argv_s{reel_binary()};
+  std::vector<std::string> argv_s{so.binary.empty() ? reel_binary() : so.binary};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s{
       "REEL_HOST=127.0.0.1:" + std::to_string(f.port()),
