@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <future>
+#include <mutex>
 #include <thread>
 
 using namespace reel::fake_nemo;
@@ -72,6 +73,31 @@ TEST_CASE("a queued script is what the next turn streams") {
   // The queue is consumed: the next turn is unscripted again.
   CHECK(final_text(parse_sse(f.chat(token, sid, "hi").body)).find("Open the media panel") !=
         std::string::npos);
+}
+
+TEST_CASE("the stream observer sees every chunk of a turn, in order, before it is written") {
+  fixture f;
+  const auto token = f.token();
+  const auto sid = f.session(token);
+  turn_script s;
+  s.say("Observed hello", 3);
+  f.sim().queue_turn(sid, s);
+  std::mutex mu;
+  std::string seen;
+  int calls = 0;
+  f.sim().set_stream_observer([&](std::string_view bytes) {
+    std::lock_guard lock(mu);
+    seen.append(bytes);
+    ++calls;
+  });
+  const auto r = f.chat(token, sid, "anything");
+  f.sim().set_stream_observer({});
+  std::lock_guard lock(mu);
+  CHECK(calls == 4);  // three partial events and the final one, a chunk each
+  CHECK(seen == r.body);
+  // A plain answer is not an event stream: the observer is not called.
+  f.client.get("/api/credits/balance/simple", auth_headers(token));
+  CHECK(calls == 4);
 }
 
 TEST_CASE("a silent turn streams only heartbeats but changes the draft") {

@@ -145,6 +145,7 @@ net::awaitable<void> session(Stream stream, std::shared_ptr<simulator> sim) {
       if (p->pause.count() > 0) co_await sleep_for(p->pause);
       if (p->bytes.empty()) continue;  // an empty chunk would read as the last chunk
       lowest.expires_after(io_timeout);
+      if (resp.on_write) resp.on_write(p->bytes);
       auto [ec, n] =
           sse ? co_await net::async_write(stream, http::make_chunk(net::buffer(p->bytes)), tuple)
               : co_await net::async_write(stream, net::buffer(p->bytes), tuple);

@@ -86,6 +86,8 @@ struct sim_response {
   std::optional<std::uint64_t> cut_after;
   bool close = false;
   std::function<void()> on_done;  // run once when the body was written or abandoned
+  // Event streams only: called with each chunk's bytes just before the chunk is written.
+  std::function<void(std::string_view)> on_write;
 };
 
 }  // namespace reel::fake_nemo

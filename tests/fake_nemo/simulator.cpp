@@ -221,6 +221,11 @@ void simulator::set_verbose(bool on) {
   verbose_ = on;
 }
 
+void simulator::set_stream_observer(std::function<void(std::string_view)> observer) {
+  std::lock_guard lock(mu_);
+  stream_observer_ = std::move(observer);
+}
+
 std::uint64_t simulator::body_limit() const {
   std::lock_guard lock(mu_);
   return w_->k.body_limit;
@@ -277,6 +282,7 @@ sim_response simulator::handle(const sim_request& req) {
     resp.delay += d->second;
   }
   if (req.body.too_large) resp.close = true;
+  if (resp.kind == body_kind::sse) resp.on_write = stream_observer_;
   if (c.settle_amount > 0) {
     // Credits stay frozen while the turn streams; the connection runs on_done at its end.
     resp.on_done = [self = shared_from_this(), user = c.settle_user, amount = c.settle_amount] {

@@ -88,6 +88,9 @@ class simulator : public std::enable_shared_from_this<simulator> {
   void set_base_url(std::string url);
   // Prints one line per request to stderr when on.
   void set_verbose(bool on);
+  // Called on the server's thread with the bytes of every event-stream chunk just before the
+  // server writes it (benchmarks stamp the simulator's write times); empty to stop.
+  void set_stream_observer(std::function<void(std::string_view)> observer);
   // The request body cap (knobs::body_limit), read before a body is received.
   std::uint64_t body_limit() const;
   // Answers one request. Never throws for bad input; internal errors become HTTP 500.
@@ -99,6 +102,7 @@ class simulator : public std::enable_shared_from_this<simulator> {
   mutable std::mutex mu_;
   std::unique_ptr<world> w_;
   bool verbose_ = false;
+  std::function<void(std::string_view)> stream_observer_;
 };
 
 }  // namespace reel::fake_nemo
