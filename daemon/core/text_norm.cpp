@@ -87,6 +87,18 @@ bool for_each_token(std::string_view text, const std::function<bool(std::string_
     return more;
   };
   for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {  // ASCII, most of any text: classify() and lower() without decoding
+      ++i;
+      if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) {
+        word += static_cast<char>(b);
+      } else if (b >= 'A' && b <= 'Z') {
+        word += static_cast<char>(b + ('a' - 'A'));
+      } else if (b != '\'') {  // an apostrophe is dropped without splitting, as below
+        if (!flush()) return false;
+      }
+      continue;
+    }
     const code_point cp = decode(text, i);
     i += cp.length;
     if (!cp.valid) {

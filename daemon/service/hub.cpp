@@ -1,5 +1,7 @@
 #include "service/hub.hpp"
 
+#include "core/json_dump.hpp"
+
 #include <algorithm>
 #include <memory>
 
@@ -34,7 +36,7 @@ void hub::deliver_to(std::vector<hub_client*>& list, const core::frame& f, const
 
 core::event_record hub::publish(const std::string& topic, const std::string& name,
                                 const nlohmann::json& data, const std::string& coalesce_key) {
-  core::event_record e{topic, ++seq_of(topic), name, data.dump(), now_ms_()};
+  core::event_record e{topic, ++seq_of(topic), name, core::json_dump(data), now_ms_()};
   auto f = std::make_shared<const std::string>(core::ws_event_frame(e));
   published_ += 1;
   if (auto it = subscribers_.find(topic); it != subscribers_.end())
