@@ -1,8 +1,10 @@
 #pragma once
 // The bench's WebSocket clients of one session: N subscribers of session:<id> on one io_context
-// thread (the calling thread). Each reads its socket directly into a frame splitter (as the
-// fan-out bench does), notes when each streamed piece "[#N] ..." arrived, checks that seq grows
-// by one (nothing lost), and stops at the turn's chat.done or chat.error.
+// thread (the calling thread). Each reads its socket directly into a buffer that keeps the whole
+// stream, noting when each read ended, and stops at the turn's chat.done or chat.error; after the
+// turn the frames are split (as the fan-out bench does) to find when each streamed piece
+// "[#N] ..." arrived and to check that seq grows by one (nothing lost). Looking into the frames
+// only afterwards keeps the bench's own CPU off the two cores while the daemon relays.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -26,6 +28,7 @@ struct chat_subscribers_outcome {
   int finished = 0;  // clients that saw chat.done or chat.error
   int closed_early = 0;
   std::int64_t events = 0;   // event frames received, all clients
+  std::int64_t bytes = 0;    // bytes received after subscribing, all clients
   std::int64_t gaps = 0;     // seq jumps (a lost event) or seq not growing, all clients
   std::int64_t pieces = 0;   // streamed "[#N]" pieces received, all clients
   std::int64_t missing = 0;  // pieces some client never got

@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -32,6 +34,11 @@ proc_sample sample_process(pid_t pid) {
     if (n == 15) stime = std::stoul(field);
   }
   s.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  // The process's CPU-time clock has nanoseconds where /proc/<pid>/stat has ticks.
+  clockid_t clock{};
+  timespec ts{};
+  if (::clock_getcpuclockid(pid, &clock) == 0 && ::clock_gettime(clock, &ts) == 0)
+    s.cpu_s = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
   return s;
 }
 

@@ -34,6 +34,14 @@ class ws_frame_splitter {
   // A masked frame, a reserved length bit, or a frame that can never fit was seen.
   bool failed() const noexcept { return failed_; }
 
+  // For a client that keeps every byte it read (never compacts) and looks at the frames later:
+  // where the next frame starts (the end of the last one next() gave), counted from the first
+  // byte read; rewind() walks the frames again from there; grow() adds room (payload views from
+  // next() become invalid).
+  std::size_t parsed() const noexcept { return begin_; }
+  void rewind() noexcept { begin_ = 0; }
+  void grow(std::size_t more) { buf_.resize(buf_.size() + more); }
+
  private:
   std::vector<char> buf_;
   std::size_t begin_ = 0;  // first byte not parsed
