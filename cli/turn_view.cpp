@@ -68,28 +68,12 @@ void turn_view::text_piece(const std::string& text) {
   line_open_ = text.back() != '\n';
 }
 
-// `s` with every run of white space made one space, and none at either end.
-static std::string squeezed(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 void turn_view::final_text(const std::string& text) {
   final_ = text;
   // The final text replaces what was streamed; a terminal cannot take text back, so only the
-  // part not shown yet is written, or the whole text again when a translation changed it (not
-  // when only the spacing between the agent's messages differs).
-  if (text == streamed_ || squeezed(text) == squeezed(streamed_)) return;
+  // part not shown yet is written, or the whole text again when a translation or the agent's
+  // final event changed it (core::turn_text streams what the final text will say otherwise).
+  if (text == streamed_) return;
   if (text.starts_with(streamed_)) {
     text_piece(text.substr(streamed_.size()));
     return;

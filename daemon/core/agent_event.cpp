@@ -613,6 +613,7 @@ text_update text_assembler::push(const agent_item& item) {
     if (is_text) {
       u.delta = item.text;
       u.final_text = item.text;
+      u.restated = true;
     }
     return u;
   }
@@ -628,6 +629,7 @@ text_update text_assembler::push(const agent_item& item) {
     u.final_text = item.text;
   } else {
     u.final_text = item.text;
+    u.restated = true;
   }
   return u;
 }

@@ -51,6 +51,9 @@ std::vector<agent_item> decode_agent_event_dom(std::string_view payload);
 struct text_update {
   std::string delta;                      // text to append to what the user sees now
   std::optional<std::string> final_text;  // set when a message is complete: its full text
+  // final_text is a final event's own text, not the run's deltas joined: a final event with no
+  // run before it, or one that disagrees with the run it closes.
+  bool restated = false;
 };
 
 // Joins ADK text: partial events carry deltas, then a non-partial event repeats the whole text.

@@ -59,29 +59,52 @@ bool ends_sentence(std::string_view text) noexcept {
 
 std::string turn_text::push(const agent_item& item) {
   if (item.kind == agent_item_kind::heartbeat || item.kind == agent_item_kind::malformed) return {};
+  const bool run_was_open = assembler_open_;
   text_update u = assembler_.push(item);
   assembler_open_ = item.kind == agent_item_kind::text && item.partial;
+  // Some agents end a turn with a final event that repeats its earlier messages (run together,
+  // or joined as the final text joins them): only what it adds is news. Closing a run, that is
+  // the run's own text, a message of its own; on its own, it continues the last message.
+  bool continues = false;
+  if (u.final_text && u.restated) {
+    if (const std::size_t n = repeated_prefix(*u.final_text); n > 0) {
+      u.final_text->erase(0, n);
+      if (!run_was_open) {
+        u.delta = *u.final_text;
+        continues = true;
+      }
+    }
+  }
   std::string out;
   if (!u.delta.empty()) {
     // A new message after one that ended a sentence starts a new paragraph; a message that
     // continues mid-sentence (a run cut by a tool call) does not.
-    if (!message_started_ && !messages_.empty() && ends_sentence(shown_)) held_ += "\n\n";
+    if (!continues && !message_started_ && !messages_.empty() && ends_sentence(shown_))
+      held_ += "\n\n";
     message_started_ = true;
     held_ += u.delta;
     out = take_sentences();
   }
   if (u.final_text) {
     out += take_all();
-    add_message(std::move(*u.final_text));
+    add_message(std::move(*u.final_text), continues);
     message_started_ = false;
   }
   shown_ += out;
   return out;
 }
 
+std::size_t turn_text::repeated_prefix(std::string_view text) const {
+  if (messages_.empty()) return 0;
+  if (const std::string j = joined(); text.starts_with(j)) return j.size();
+  std::string run_together;
+  for (const auto& m : messages_) run_together += m;
+  return text.starts_with(run_together) ? run_together.size() : 0;
+}
+
 std::string turn_text::flush() {
   std::string out = take_all();
-  if (auto rest = assembler_.finish()) add_message(std::move(*rest));
+  if (auto rest = assembler_.finish()) add_message(std::move(*rest), false);
   assembler_open_ = false;
   message_started_ = false;
   shown_ += out;
@@ -158,13 +181,10 @@ bool turn_text::ends_at_boundary(std::string_view s) noexcept {
   return false;
 }
 
-void turn_text::add_message(std::string text) {
+void turn_text::add_message(std::string text, bool continues) {
   if (text.empty()) return;
-  std::string prior;
-  for (const auto& m : messages_) prior += m;
-  // An aggregate final event repeats the earlier runs of the turn: it replaces them.
-  if (!prior.empty() && text.size() >= prior.size() && text.starts_with(prior)) {
-    messages_.assign(1, std::move(text));
+  if (continues && !messages_.empty()) {
+    messages_.back() += text;
     return;
   }
   messages_.push_back(std::move(text));

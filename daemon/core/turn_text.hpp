@@ -26,9 +26,10 @@ class turn_text {
   // Ends the turn: returns the held back rest (translated), and closes an unfinished message.
   std::string flush();
 
-  // The whole text of the turn and its suggested actions. A final message that repeats the
-  // earlier ones (an aggregate, as some ADK agents send) replaces them; distinct messages are
-  // joined with a blank line when the earlier one ends a sentence.
+  // The whole text of the turn and its suggested actions: the messages joined with a blank line
+  // where the earlier one ends a sentence, as they were streamed. A final event that repeats the
+  // earlier messages (an aggregate, as some ADK agents send) adds only what is new, so the final
+  // text equals the streamed one unless the GUI translation or a final event changed it.
   gui_translation final_translation() const;
 
   // True when the agent said nothing (a "silent" turn).
@@ -44,7 +45,11 @@ class turn_text {
   std::string translate(std::string piece);
   static bool starts_at_boundary(std::string_view s) noexcept;
   static bool ends_at_boundary(std::string_view s) noexcept;
-  void add_message(std::string text);
+  // `continues`: the text goes on from the last message instead of being one of its own.
+  void add_message(std::string text, bool continues);
+  // The length of the prefix of `text` that repeats every message so far (joined, or run
+  // together); 0 when there is none.
+  std::size_t repeated_prefix(std::string_view text) const;
   std::string joined() const;
 
   text_assembler assembler_;

@@ -26,6 +26,31 @@ TEST_CASE("reel say streams the answer and ends with the timeline summary") {
   CHECK(r.err.find("update_draft") != std::string::npos);
 }
 
+TEST_CASE("reel say prints an agent's aggregate final text once, as it streamed it") {
+  // Some ADK agents end a turn with one final event repeating every run of text in it.
+  cloud_fixture f;
+  auto s = f.new_session();
+  f.sim().queue_turn(s["upstream_session_id"],
+                     turn_script()
+                         .partial("Adding the title.")
+                         .call("update_draft", {})
+                         .respond("update_draft", {{"status", "ok"}})
+                         .partial("It reads ")
+                         .partial("Summer Sale.")
+                         .final_text("Adding the title.It reads Summer Sale."));
+  auto r = run_reel(f, {"say", "--session", s["id"], "add a title 'Summer Sale'"});
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Adding the title.\n\nIt reads Summer Sale.") == 0);
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = r.out.find(what); at != std::string::npos; at = r.out.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("Adding the title.") == 1);
+  CHECK(count("It reads Summer Sale.") == 1);
+}
+
 TEST_CASE("reel say --json prints every event of the turn as one line") {
   cloud_fixture f;
   auto s = f.new_session();

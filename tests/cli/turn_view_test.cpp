@@ -22,18 +22,6 @@ struct shown {
 
 }  // namespace
 
-TEST_CASE("a final text that only respaces what streamed is not printed again") {
-  shown s;
-  s.view.feed(ev("chat.started", {{"route", "chat"}}));
-  s.view.feed(ev("chat.text", {{"text", "I made a scene.\n\n"}}));
-  s.view.feed(ev("chat.text", {{"text", " Say \"export\" to render it."}}));
-  s.view.feed(
-      ev("chat.text", {{"text", "I made a scene. Say \"export\" to render it."}, {"final", true}}));
-  CHECK(s.view.feed(ev("chat.done", json::object())));
-  s.view.finish(std::nullopt);
-  CHECK(s.out.str() == "I made a scene.\n\n Say \"export\" to render it.\n");
-}
-
 TEST_CASE("a final text that extends what streamed adds the rest; a changed one is printed whole") {
   shown a;
   a.view.feed(ev("chat.started", {{"route", "chat"}}));

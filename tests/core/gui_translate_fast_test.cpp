@@ -123,19 +123,14 @@ TEST_CASE("turn text: the final text equals the reference translation, split any
   for (int k = 0; k < 1000; ++k) {
     const auto text = random_text(rng, 1 + static_cast<int>(rng() % 30));
     turn_text t;
-    // The messages as turn_text keeps them (an aggregate repeating the earlier ones replaces
-    // them), and joined as it joins them: the text the final translation is made of.
+    // The messages as turn_text keeps them (each run of partial text is one, whatever it holds:
+    // only a final event can repeat earlier ones), and joined as it joins them: the text the
+    // final translation is made of.
     std::vector<std::string> messages;
     std::string run;
     auto close = [&] {
       if (run.empty()) return;
-      std::string prior;
-      for (const auto& m : messages) prior += m;
-      if (!prior.empty() && run.size() >= prior.size() && run.starts_with(prior)) {
-        messages.assign(1, run);
-      } else {
-        messages.push_back(run);
-      }
+      messages.push_back(run);
       run.clear();
     };
     std::size_t at = 0;

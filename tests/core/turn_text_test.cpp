@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 using namespace reel::core;
 
 namespace {
@@ -55,4 +58,64 @@ TEST_CASE("a silent turn has no text") {
   CHECK(t.empty());
   CHECK(t.flush().empty());
   CHECK(t.empty());
+}
+
+namespace {
+agent_item call(std::string name) {
+  agent_item it;
+  it.kind = agent_item_kind::tool_call;
+  it.name = std::move(name);
+  return it;
+}
+
+// Feeds `items`, flushes, and returns what was streamed.
+std::string stream(turn_text& t, const std::vector<agent_item>& items) {
+  for (const auto& it : items) t.push(it);
+  t.flush();
+  return t.shown();
+}
+}  // namespace
+
+TEST_CASE("two messages split by a tool call stream and end as two paragraphs") {
+  turn_text t;
+  const auto shown = stream(t, {text("Adding the title.", true), call("update_draft"),
+                                text("Done.", true), text("Done.", false)});
+  CHECK(shown == "Adding the title.\n\nDone.");
+  CHECK(t.final_translation().text == shown);
+}
+
+TEST_CASE("an aggregate final event closing the last run: the final text equals the stream") {
+  // The simulator's unscripted turn: a piece, a tool call, the other pieces, then one final event
+  // with the whole reply (some ADK agents repeat every run of the turn there).
+  turn_text t;
+  const auto shown =
+      stream(t, {text("Adding the title.", true), call("update_draft"), text("It reads ", true),
+                 text("Sale.", true), text("Adding the title.It reads Sale.", false)});
+  CHECK(shown == "Adding the title.\n\nIt reads Sale.");
+  CHECK(t.final_translation().text == shown);
+}
+
+TEST_CASE("an aggregate after the runs were closed is not streamed again") {
+  turn_text t;
+  const auto shown =
+      stream(t, {text("Hello.", true), text("Hello.", false), call("update_draft"),
+                 text("World.", true), text("World.", false), text("Hello.World.", false)});
+  CHECK(shown == "Hello.\n\nWorld.");
+  CHECK(t.final_translation().text == shown);
+}
+
+TEST_CASE("an aggregate written with the paragraph breaks is recognised too, and may add text") {
+  turn_text t;
+  const auto shown = stream(
+      t, {text("Hello.", true), text("Hello.", false), call("update_draft"), text("World.", true),
+          text("World.", false), text("Hello.\n\nWorld. And more.", false)});
+  CHECK(shown == "Hello.\n\nWorld. And more.");
+  CHECK(t.final_translation().text == shown);
+}
+
+TEST_CASE("a final message that does not repeat the earlier ones is a message of its own") {
+  turn_text t;
+  const auto shown = stream(t, {text("Hello.", true), call("update_draft"), text("Bye.", false)});
+  CHECK(shown == "Hello.\n\nBye.");
+  CHECK(t.final_translation().text == shown);
 }
