@@ -299,8 +299,15 @@ asio::awaitable<void> run_http(std::shared_ptr<http_conn> c) {
     c->idle_ = false;
     if (ec) {
       if (ec == http::error::body_limit) {
+        // Step 0 of the checks: a Content-Length over every limit is refused before the rest of
+        // the header is read. The request line is, so the answer can name the call's own limit.
+        const auto m = st.routes.match(std::string(parser.get().method_string()),
+                                       to_request(parser.get()).path);
         auto e = core::make_error(core::errc::payload_too_large,
-                                  "the body is larger than any call takes");
+                                  m.outcome == core::route_match::kind::found
+                                      ? "the body is larger than this call takes (at most " +
+                                            std::to_string(st.routes.body_limit(m)) + " bytes)"
+                                      : std::string("the body is larger than any call takes"));
         co_await write_plain(*c, response::error(e), 11, false, false);
         break;
       }
