@@ -23,8 +23,9 @@ using clock = std::chrono::steady_clock;
 constexpr asio::as_tuple_t<asio::use_awaitable_t<>> use_tuple{};
 constexpr std::size_t max_message_bytes = 20'000;
 constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();
-// The longest a piece of text waits to be joined with the ones that follow it.
-constexpr std::int64_t max_text_hold_us = 1000;
+// At most one chat.text delta per this interval while text keeps coming: what arrives meanwhile
+// waits (no longer than this) and goes out as one. Text after a quiet interval goes at once.
+constexpr auto text_interval = std::chrono::microseconds(1000);
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now().time_since_epoch())
@@ -83,6 +84,7 @@ struct turn_service::chat_run : std::enable_shared_from_this<chat_run> {
   std::string pending_text;       // chat.text pieces not published yet (see apply)
   asio::steady_timer text_timer;  // publishes pending_text when it has waited long enough
   bool flush_armed = false;
+  clock::time_point text_sent{};  // when the last chat.text delta went out
   std::shared_ptr<bool> alive;
 };
 
@@ -339,12 +341,19 @@ void turn_service::apply(chat_run& t, core::turn_actions a) {
   for (auto& e : a.events) {
     // Pieces of text that arrive close together go out as one chat.text: every client then gets
     // one frame instead of hundreds, which is what keeps a fast stream's latency low with many
-    // subscribers. A piece waits at most max_text_hold for the ones after it (the stream hands
-    // over one SSE chunk per turn of the loop, so there is no "end of this read" to wait for).
-    // Any other event flushes the text first, so the order never changes.
+    // subscribers. Text goes at once when no delta went out for a text_interval, else it waits
+    // for the interval to pass, joined with what comes meanwhile (a paced stream is not held;
+    // a burst is cut into one frame per interval). Any other event flushes the text first, so
+    // the order never changes.
     if (e.name == "chat.text" && !e.data.value("final", true)) {
       t.pending_text += e.data["text"].get<std::string>();
-      if (!t.flush_armed) arm_text_flush(t);
+      if (!t.flush_armed) {
+        const auto due = t.text_sent + text_interval;
+        if (clock::now() >= due)
+          flush_text(t);
+        else
+          arm_text_flush(t, due);
+      }
       continue;
     }
     flush_text(t);
@@ -363,9 +372,9 @@ void turn_service::apply(chat_run& t, core::turn_actions a) {
   }
 }
 
-void turn_service::arm_text_flush(chat_run& t) {
+void turn_service::arm_text_flush(chat_run& t, clock::time_point due) {
   t.flush_armed = true;
-  t.text_timer.expires_after(std::chrono::microseconds(max_text_hold_us));
+  t.text_timer.expires_at(due);
   t.text_timer.async_wait([this, run = t.shared_from_this()](boost::system::error_code ec) {
     // Cancelled: another event flushed the text first (and may have armed the timer again).
     if (ec || !*run->alive) return;
@@ -379,6 +388,7 @@ void turn_service::flush_text(chat_run& t) {
   publish(t.row.id, "chat.text",
           {{"turn", t.turn}, {"text", std::move(t.pending_text)}, {"final", false}});
   t.pending_text.clear();
+  t.text_sent = clock::now();
   if (t.flush_armed) {
     t.flush_armed = false;
     t.text_timer.cancel();

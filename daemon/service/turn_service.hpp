@@ -23,6 +23,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,7 +81,8 @@ class turn_service {
                                                     std::string turn, std::string text);
   void apply(chat_run& t, core::turn_actions a);
   void flush_text(chat_run& t);
-  void arm_text_flush(chat_run& t);
+  // Publishes the pending text at `due` (a steady_clock time), unless something flushes it first.
+  void arm_text_flush(chat_run& t, std::chrono::steady_clock::time_point due);
   void on_item(chat_run& t, const core::agent_item& it);
   void take_joined(chat_run& t);
   void on_backend_done(chat_run& t, core::result<void> r);

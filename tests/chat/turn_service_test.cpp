@@ -23,9 +23,15 @@ TEST_CASE("a streamed reply reaches every subscriber identically, in order, endi
   REQUIRE(f.run_until([&] { return a.ended(turn); }));
   CHECK(a.got == b.got);
   CHECK(a.got == c.got);
-  // Pieces that arrive together go out as one chat.text, then the final text, then chat.done.
-  CHECK(a.names(turn) ==
-        std::vector<std::string>{"chat.started", "chat.text", "chat.text", "chat.done"});
+  // After a quiet interval a sentence goes out at once (what follows within a millisecond is
+  // joined, see below); then the final text, then chat.done.
+  const auto names = a.names(turn);
+  REQUIRE(names.size() >= 5);
+  CHECK(names.front() == "chat.started");
+  CHECK(a.got[1]["data"]["text"] == "Titel hinzugefügt. ");
+  for (std::size_t i = 1; i + 2 < names.size(); ++i) CHECK(names[i] == "chat.text");
+  CHECK(names[names.size() - 2] == "chat.text");
+  CHECK(names.back() == "chat.done");
   CHECK(a.streamed(turn) == reply);
   CHECK(a.last("chat.text")->at("data")["text"] == reply);
   CHECK(a.last("chat.text")->at("data")["final"] == true);
@@ -33,6 +39,40 @@ TEST_CASE("a streamed reply reaches every subscriber identically, in order, endi
   CHECK(f.backend.chats == 1);
   CHECK(f.run_until([&] { return f.turns->active() == 0; }));
   CHECK_FALSE(f.turns->running(sid));
+}
+
+TEST_CASE("a burst of text goes out in a few chat.text, a paced one piece by piece") {
+  turn_fixture f;
+  const auto sid = f.new_session();
+  recorder r;
+  f.hub.subscribe(r, "session:" + sid, std::nullopt);
+  // 200 sentences back to back: after the first, at most one chat.text per millisecond.
+  scripted_turn burst;
+  std::string all;
+  for (int i = 0; i < 200; ++i) {
+    const auto s = "Satz " + std::to_string(i) + ". ";
+    burst.text(s);
+    all += s;
+  }
+  f.backend.turns.push_back(burst);
+  auto turn = f.send(sid, "burst");
+  REQUIRE(f.run_until([&] { return r.ended(turn); }));
+  auto deltas = [&](const std::string& t) {
+    std::size_t n = 0;
+    for (const auto& e : r.got)
+      if (e["event"] == "chat.text" && e["data"]["turn"] == t && !e["data"]["final"]) ++n;
+    return n;
+  };
+  CHECK(r.streamed(turn) == all);
+  CHECK(deltas(turn) < 50);
+  // Three sentences 20 ms apart: each goes out as it comes, none is held for the next.
+  f.backend.turns.push_back(
+      scripted_turn{}.text("Eins. ").pause(20ms).text("Zwei. ").pause(20ms).text("Drei. "));
+  REQUIRE(f.run_until([&] { return f.turns->active() == 0; }));
+  turn = f.send(sid, "paced");
+  REQUIRE(f.run_until([&] { return r.ended(turn); }));
+  CHECK(r.streamed(turn) == "Eins. Zwei. Drei. ");
+  CHECK(deltas(turn) == 3);
 }
 
 TEST_CASE("a second message while a turn runs gets conflict, and nothing is queued") {
