@@ -46,6 +46,7 @@ struct options {
   bool reference = true;
   int reference_hold_us = 0;
   int runs = 5;
+  int pace_ms = 0;  // a pause between pieces; 0: as fast as the simulator can write
 };
 
 // One relay's numbers: reeld's, or the reference relay's (bench/reference_relay.hpp).
@@ -65,7 +66,7 @@ struct measurement {
 };
 
 struct report {
-  int clients = 0, events = 0;
+  int clients = 0, events = 0, pace_ms = 0;
   std::string date, cpu, reeld;
   unsigned cores = 0;
   double load = 0;
@@ -94,9 +95,12 @@ std::string piece(int i) {
          std::to_string(i) + "行。\n";
 }
 
-fake_nemo::turn_script script_of(int events) {
+fake_nemo::turn_script script_of(const options& o) {
   fake_nemo::turn_script script;
-  for (int i = 0; i < events; ++i) script.partial(piece(i));
+  for (int i = 0; i < o.events; ++i) {
+    if (i > 0 && o.pace_ms > 0) script.pause(std::chrono::milliseconds(o.pace_ms));
+    script.partial(piece(i));
+  }
   return script;
 }
 
@@ -161,7 +165,7 @@ measurement measure_reeld(const options& o, fake_nemo::server& nemo, std::uint16
       test::http(daemon.port(), "POST", "/v1/sessions", daemon.key(), R"({"backend":"nemovideo"})");
   if (made.status != 201) throw std::runtime_error("POST /v1/sessions: " + made.body);
   const auto session = made.json();
-  nemo.sim().queue_turn(session["upstream_session_id"].get<std::string>(), script_of(o.events));
+  nemo.sim().queue_turn(session["upstream_session_id"].get<std::string>(), script_of(o));
 
   bench::chat_subscribers_options so;
   so.port = daemon.port();
@@ -199,7 +203,7 @@ measurement measure_reference(const options& o, fake_nemo::server& nemo, std::ui
   if (made.status != 200 || !sid.contains("data"))
     throw std::runtime_error("simulator session for the reference: " + made.body);
   const auto session = sid["data"]["session_id"].get<std::string>();
-  nemo.sim().queue_turn(session, script_of(o.events));
+  nemo.sim().queue_turn(session, script_of(o));
 
   bench::reference_relay relay({nemo_port, token, session},
                                std::chrono::microseconds(o.reference_hold_us));
@@ -221,6 +225,7 @@ report run(const options& o) {
   report rep;
   rep.clients = o.clients;
   rep.events = o.events;
+  rep.pace_ms = o.pace_ms;
   rep.date = utc_now();
   rep.cpu = cpu_model();
   rep.cores = std::thread::hardware_concurrency();
@@ -260,7 +265,9 @@ std::string markdown(const report& r) {
     return fixed(n > 0 ? cpu_s * 1e6 / n : 0, 2) + " us";
   };
   s << "### reeld chat relay: " << r.clients << " WebSocket subscribers, " << grouped(r.events)
-    << " streamed pieces, simulator unpaced\n\n"
+    << " streamed pieces, simulator "
+    << (r.pace_ms > 0 ? "paced: " + std::to_string(r.pace_ms) + " ms between pieces" : "unpaced")
+    << "\n\n"
     << r.date << "; " << r.cpu << ", " << r.cores << " cores, load average " << fixed(r.load, 2)
     << " at start; " << r.reeld << "\n\n"
     << "The reference is the least a relay can do (bench/reference_relay.hpp), measured right "
@@ -380,8 +387,9 @@ json to_json(const measurement& m) {
 }
 
 json to_json(const report& r) {
-  json j{{"clients", r.clients}, {"events", r.events},         {"expected", r.expected},
-         {"load", r.load},       {"reeld", to_json(r.daemon)}, {"correct", r.correct()}};
+  json j{{"pace_ms", r.pace_ms},   {"clients", r.clients}, {"events", r.events},
+         {"expected", r.expected}, {"load", r.load},       {"reeld", to_json(r.daemon)},
+         {"correct", r.correct()}};
   if (r.with_reference) j["reference"] = to_json(r.reference);
   return j;
 }
@@ -403,6 +411,10 @@ int main(int argc, char** argv) {
   app.add_option("--runs", o.runs,
                  "runs in a row; the table is the median run's (by reeld's p99), then all runs")
       ->check(CLI::Range(1, 50));
+  app.add_option(
+         "--pace-ms", o.pace_ms,
+         "a pause between pieces (0: as fast as the simulator can write, the issue's shape)")
+      ->check(CLI::Range(0, 1000));
   bool no_reference = false;
   app.add_flag("--no-reference", no_reference, "measure reeld only, not the reference relay too");
   app.add_option("--reference-hold-us", o.reference_hold_us,

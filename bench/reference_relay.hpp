@@ -24,7 +24,8 @@ struct reference_upstream {
 class reference_relay {
  public:
   // `hold`: 0 sends the text of each upstream read at once; more holds it that long for the text
-  // of the reads after it (as reeld holds text up to 1 ms), so fewer, larger frames go out.
+  // of the reads after it (reeld sends at most one chat.text per millisecond while text keeps
+  // coming), so fewer, larger frames go out.
   explicit reference_relay(reference_upstream up,
                            std::chrono::microseconds hold = std::chrono::microseconds(0));
   ~reference_relay();  // stops the thread, closes every connection
