@@ -26,15 +26,11 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 namespace {
 
 using namespace reel;
-using bench::cpu_model;
 using bench::fixed;
-using bench::load_average;
-using bench::utc_now;
 using nlohmann::json;
 
 struct options {
@@ -67,9 +63,8 @@ struct measurement {
 
 struct report {
   int clients = 0, events = 0, pace_ms = 0;
-  std::string date, cpu, reeld;
-  unsigned cores = 0;
-  double load = 0;
+  bench::machine_snapshot machine;
+  std::string reeld;
   std::int64_t expected = 0;
   measurement daemon, reference;
   bool with_reference = true;
@@ -226,10 +221,7 @@ report run(const options& o) {
   rep.clients = o.clients;
   rep.events = o.events;
   rep.pace_ms = o.pace_ms;
-  rep.date = utc_now();
-  rep.cpu = cpu_model();
-  rep.cores = std::thread::hardware_concurrency();
-  rep.load = load_average();
+  rep.machine = bench::snapshot();
   rep.reeld = o.reeld;
   rep.expected = static_cast<std::int64_t>(o.clients) * o.events;
   rep.with_reference = o.reference;
@@ -268,8 +260,7 @@ std::string markdown(const report& r) {
     << " streamed pieces, simulator "
     << (r.pace_ms > 0 ? "paced: " + std::to_string(r.pace_ms) + " ms between pieces" : "unpaced")
     << "\n\n"
-    << r.date << "; " << r.cpu << ", " << r.cores << " cores, load average " << fixed(r.load, 2)
-    << " at start; " << r.reeld << "\n\n"
+    << r.machine.line() << "; " << r.reeld << "\n\n"
     << "The reference is the least a relay can do (bench/reference_relay.hpp), measured right "
        "after reeld in the same run against the same simulator and subscribers.\n\n"
     << "| measure | reeld | reference | target | result |\n|---|---|---|---|---|\n";
@@ -349,7 +340,7 @@ std::string runs_table(const std::vector<report>& runs) {
       p99_ratio.push_back(pr);
       cpu_ratio.push_back(cr);
     }
-    s << "| " << ++n << " | " << fixed(r.load, 2) << " | " << fixed(d.sim_write_s * 1000, 1)
+    s << "| " << ++n << " | " << fixed(r.machine.load, 2) << " | " << fixed(d.sim_write_s * 1000, 1)
       << " ms | " << fixed(d.latency.p50_ms, 2) << " / " << fixed(d.latency.p99_ms, 2) << " ms | "
       << fixed(f.latency.p50_ms, 2) << " / " << fixed(f.latency.p99_ms, 2) << " ms | "
       << fixed(pr, 2) << "x | " << fixed(d.cpu_s * 1000, 1) << " ms | " << fixed(f.cpu_s * 1000, 1)
@@ -387,8 +378,8 @@ json to_json(const measurement& m) {
 }
 
 json to_json(const report& r) {
-  json j{{"pace_ms", r.pace_ms},   {"clients", r.clients}, {"events", r.events},
-         {"expected", r.expected}, {"load", r.load},       {"reeld", to_json(r.daemon)},
+  json j{{"pace_ms", r.pace_ms},   {"clients", r.clients},   {"events", r.events},
+         {"expected", r.expected}, {"load", r.machine.load}, {"reeld", to_json(r.daemon)},
          {"correct", r.correct()}};
   if (r.with_reference) j["reference"] = to_json(r.reference);
   return j;

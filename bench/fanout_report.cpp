@@ -69,8 +69,7 @@ std::string fanout_report::markdown(const fanout_targets& t) const {
   md += "### reeld WebSocket fan-out: " + std::to_string(clients) + " subscribers x " +
         grouped(events) + " events, window " + std::to_string(window) +
         (rate > 0 ? ", paced at " + grouped(rate) + " events/s" : ", publisher unpaced") + "\n\n";
-  md += date + "; " + cpu + ", " + std::to_string(cores) + " cores, load average " +
-        fixed(load, 2) + " at start; reeld Release\n\n";
+  md += machine.line() + "; reeld Release\n\n";
   md += "| measure | value | target | result |\n|---|---|---|---|\n";
   md +=
       row("deliveries",
@@ -127,7 +126,11 @@ nlohmann::json fanout_report::json(const fanout_targets& t) const {
   return {
       {"shape", {{"clients", clients}, {"events", events}, {"window", window}, {"per_s", rate}}},
       {"machine",
-       {{"date", date}, {"cpu", cpu}, {"cores", cores}, {"load", load}, {"reeld", reeld}}},
+       {{"date", machine.date},
+        {"cpu", machine.cpu},
+        {"cores", machine.cores},
+        {"load", machine.load},
+        {"reeld", reeld}}},
       {"deliveries", delivered},
       {"expected", expected},
       {"lost", lost()},

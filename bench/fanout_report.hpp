@@ -1,6 +1,8 @@
 #pragma once
 // The numbers of one fan-out run, judged against the targets of the issue, written as a markdown
 // table or as JSON. Pure.
+#include "machine.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,9 +30,8 @@ latency_summary summarize(std::vector<std::int64_t>& ns);
 struct fanout_report {
   // The run's shape and where it ran.
   int clients = 0, events = 0, window = 0, rate = 0;
-  std::string date, cpu, reeld;
-  unsigned cores = 0;
-  double load = 0;  // 1-minute load average when the run started: others' work skews the numbers
+  machine_snapshot machine;
+  std::string reeld;
   // Delivery.
   std::int64_t expected = 0, delivered = 0, out_of_order = 0, publish_errors = 0, closed_early = 0;
   double wall_s = 0;     // first publish -> last delivery

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <thread>
 
 namespace reel::bench {
 
@@ -33,6 +34,15 @@ std::string fixed(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
+}
+
+machine_snapshot snapshot() {
+  return {utc_now(), cpu_model(), std::thread::hardware_concurrency(), load_average()};
+}
+
+std::string machine_snapshot::line() const {
+  return date + "; " + cpu + ", " + std::to_string(cores) + " cores, load average " +
+         fixed(load, 2) + " at start";
 }
 
 }  // namespace reel::bench

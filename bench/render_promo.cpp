@@ -20,7 +20,6 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <thread>
 
 namespace {
 
@@ -56,14 +55,6 @@ sample median_of(const std::vector<sample>& s) {
     r.push_back(static_cast<double>(x.rss_kb));
   }
   return {median(w), median(c), static_cast<long>(median(r))};
-}
-
-std::string machine_line() {
-  const std::string cpu = bench::cpu_model();
-  const double load = bench::load_average();
-  const std::string when = bench::utc_now();
-  return when + "; " + cpu + ", " + std::to_string(std::thread::hardware_concurrency()) +
-         " cores, load average " + fixed(load) + " at start";
 }
 
 struct aspect_result {
@@ -164,7 +155,7 @@ std::string table(const options& o, const std::vector<aspect_result>& rs, bool& 
   t << "### Reel vs hand-written ffmpeg: " << secs << " promo, 5 photos "
     << (o.quick ? "1500x1000" : "3000x2000") << ", quality " << o.quality << ", median of "
     << o.runs << "\n\n"
-    << machine_line() << "\n\n"
+    << bench::snapshot().line() << "\n\n"
     << "| aspect | measure | Reel | hand-written ffmpeg | Reel / ffmpeg | target | result |\n"
     << "|---|---|---|---|---|---|---|\n";
   all_pass = true;

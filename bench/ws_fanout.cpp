@@ -20,10 +20,7 @@
 namespace {
 
 using namespace reel;
-using bench::cpu_model;
 using bench::fixed;
-using bench::load_average;
-using bench::utc_now;
 
 struct options {
   int clients = 100;
@@ -67,10 +64,7 @@ bench::fanout_report run(const options& o) {
   rep.events = o.events;
   rep.window = o.window;
   rep.rate = o.rate;
-  rep.date = utc_now();
-  rep.cpu = cpu_model();
-  rep.cores = std::thread::hardware_concurrency();
-  rep.load = load_average();
+  rep.machine = bench::snapshot();
   rep.reeld = o.reeld;
 
   std::cerr << "starting reeld " << o.starts << " times...\n";
