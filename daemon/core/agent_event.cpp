@@ -441,26 +441,6 @@ class adk_text_reader {
     return v;
   }
 
-  // The length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no
-  // surrogates, nothing past U+10FFFF), 0 when it is not one.
-  std::size_t utf8_at(std::size_t at) const {
-    const auto b = [&](std::size_t k) {
-      return at + k < s_.size() ? static_cast<unsigned char>(s_[at + k]) : 0u;
-    };
-    const unsigned c0 = b(0);
-    auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-      return b(k) >= lo && b(k) <= hi;
-    };
-    if (c0 >= 0xC2 && c0 <= 0xDF) return cont(1) ? 2 : 0;
-    if (c0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-    if ((c0 >= 0xE1 && c0 <= 0xEC) || c0 == 0xEE || c0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-    if (c0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-    if (c0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (c0 >= 0xF1 && c0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (c0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-    return 0;
-  }
-
   // A string value, validated; unescaped into `out` when given.
   bool string(std::string* out) {
     if (peek() != '"') return false;
@@ -483,7 +463,7 @@ class adk_text_reader {
       }
       if (c < 0x20) return false;
       if (c >= 0x80) {
-        const std::size_t n = utf8_at(at_);
+        const std::size_t n = utf8_sequence_length(s_, at_);
         if (n == 0) return false;
         if (out) out->append(s_.substr(at_, n));
         at_ += n;

@@ -1,5 +1,7 @@
 #include "core/json_dump.hpp"
 
+#include "core/text_norm.hpp"
+
 #include <cstdint>
 
 namespace reel::core {
@@ -8,31 +10,6 @@ namespace {
 // Bytes a JSON string cannot hold as they are: control characters, quote, backslash.
 constexpr bool needs_escape(unsigned char c) noexcept {
   return c < 0x20 || c == '"' || c == '\\';
-}
-
-// The length of the valid UTF-8 sequence at s[i] (a lead byte >= 0x80), or 0 (RFC 3629: no
-// overlong forms, no surrogates, nothing past U+10FFFF).
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;   // overlong
-    if (b0 == 0xED && b1 >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;   // overlong
-    if (b0 == 0xF4 && b1 >= 0x90) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
 }
 
 bool dump_into(std::string& out, const nlohmann::json& j) {
@@ -115,7 +92,7 @@ bool append_json_string(std::string& out, std::string_view s) {
       run = ++i;
       continue;
     }
-    const std::size_t n = utf8_length(s, i);
+    const std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) {
       out.resize(start);
       return false;

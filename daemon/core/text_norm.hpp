@@ -51,4 +51,25 @@ bool has_cjk(std::string_view text) noexcept;
 // Appends code point `cp` (a valid scalar value) to `out` as UTF-8.
 void append_utf8(char32_t cp, std::string& out);
 
+// The length of the well-formed UTF-8 sequence at s[at] (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF), 0 when it is not one. Inline: JSON readers and writers
+// call it for every non-ASCII character.
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t at) noexcept {
+  const auto b = [&](std::size_t k) {
+    return at + k < s.size() ? static_cast<unsigned char>(s[at + k]) : 0u;
+  };
+  const unsigned c0 = b(0);
+  auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return b(k) >= lo && b(k) <= hi;
+  };
+  if (c0 >= 0xC2 && c0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (c0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c0 >= 0xE1 && c0 <= 0xEC) || c0 == 0xEE || c0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c0 >= 0xF1 && c0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
 }  // namespace reel::core
