@@ -1,5 +1,6 @@
 #include "reference_relay.hpp"
 
+#include "core/text_norm.hpp"
 #include "core/ws_protocol.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -92,21 +93,7 @@ void append_json_string(std::string_view s, std::size_t at, std::string& out) {
           at += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
-        if (cp < 0x80) {
-          out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-          out += static_cast<char>(0xC0 | (cp >> 6));
-          out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-          out += static_cast<char>(0xE0 | (cp >> 12));
-          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-          out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-          out += static_cast<char>(0xF0 | (cp >> 18));
-          out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-          out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
+        core::append_utf8(static_cast<char32_t>(cp), out);
         break;
       }
       default:
