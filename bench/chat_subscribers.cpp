@@ -91,8 +91,7 @@ struct chat_subscribers::impl {
           ++out.pieces;
         }
       }
-    } else if (f.find(R"("event":"chat.done")") != std::string_view::npos ||
-               f.find(R"("event":"chat.error")") != std::string_view::npos) {
+    } else if (ends_turn(f)) {
       cl.done = true;
       ++out.finished;
       if (c == 0)
